@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  *   <li>grayscale (1 to 16 bits): the sample is used as the display value of all three channels, as PNG and
  *       every viewer treat it (ImageIO's {@code BufferedImage.getRGB} would instead treat it as linear light and
  *       brighten mid-grays);</li>
- *   <li>samples wider than 8 bits (16-bit PNG) are rounded to the nearest 8-bit value, {@code round(v * 255 / 65535)};</li>
+ *   <li>samples wider than 8 bits (16-bit PNG) are rounded to the nearest 8-bit value,
+ *       {@code round(v * 255 / 65535)};</li>
  *   <li>palette (indexed) images are looked up in their palette;</li>
  *   <li>transparency (RGBA, gray + alpha, palette with transparent entries, premultiplied or not) is composited
  *       over <b>white</b>, {@code out = a * c + (1 - a) * 255}, as an image viewer on a white page shows it: a
@@ -114,7 +115,9 @@ public final class Images {
         }
     }
 
-    /** Reads from {@code in} within {@link ImageLimits#DEFAULT}; see {@link #read(InputStream, String, ImageLimits)}. */
+    /**
+     * Reads from {@code in} within {@link ImageLimits#DEFAULT}; see {@link #read(InputStream, String, ImageLimits)}.
+     */
     public static RgbImage read(InputStream in, String sourceName) {
         return read(in, sourceName, ImageLimits.DEFAULT);
     }
@@ -160,7 +163,7 @@ public final class Images {
                 height = reader.getHeight(0);
             } catch (IOException | RuntimeException e) {
                 throw new InvalidImageException("cannot read image " + source + " (" + format
-                        + "): corrupt or truncated header: " + e.getMessage(), e);
+                        + "): corrupt or truncated header: " + describe(e), e);
             }
             if (width < 1 || height < 1) {
                 throw new InvalidImageException("cannot read image " + source + " (" + format

@@ -2,6 +2,7 @@ package org.refam.core.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
@@ -16,9 +17,12 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Random;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -182,6 +186,47 @@ class ImagesTest {
         assertThat(p[1]).isBetween(136, 138);
         assertThat(p[2]).isBetween(141, 143);
         assertThat(px(img, 1, 0)).containsExactly(255, 255, 255);
+    }
+
+    @Test
+    void everyOpaqueJava2dTypeConvertsLikeGetRgb() {
+        Random rnd = new Random(8);
+        int[][] typesAndTolerance = {
+            {BufferedImage.TYPE_INT_RGB, 0}, {BufferedImage.TYPE_INT_BGR, 0}, {BufferedImage.TYPE_3BYTE_BGR, 0},
+            {BufferedImage.TYPE_INT_ARGB, 0}, {BufferedImage.TYPE_4BYTE_ABGR, 0},
+            {BufferedImage.TYPE_USHORT_565_RGB, 1}, {BufferedImage.TYPE_USHORT_555_RGB, 1}};
+        for (int[] tt : typesAndTolerance) {
+            BufferedImage bi = new BufferedImage(7, 3, tt[0]);
+            for (int y = 0; y < 3; y++) {
+                for (int x = 0; x < 7; x++) {
+                    bi.setRGB(x, y, 0xFF000000 | rnd.nextInt(1 << 24));
+                }
+            }
+            RgbImage img = Images.fromBufferedImage(bi);
+            for (int y = 0; y < 3; y++) {
+                for (int x = 0; x < 7; x++) {
+                    int expected = bi.getRGB(x, y);
+                    for (int c = 0; c < 3; c++) {
+                        assertThat(img.channel(x, y, c)).as("type %d pixel %d,%d channel %d", tt[0], x, y, c)
+                                .isCloseTo((expected >> (16 - 8 * c)) & 0xFF, within(tt[1]));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void readsFromAPathOutsideTheDefaultFileSystem() throws IOException {
+        RgbImage img = randomImage(4, 4, 9);
+        Path zip = dir.resolve("images.zip");
+        try (FileSystem fs = FileSystems.newFileSystem(zip, Map.of("create", "true"))) {
+            Images.write(img, fs.getPath("/a.png"));
+        }
+        try (FileSystem fs = FileSystems.newFileSystem(zip)) {
+            assertThat(Images.read(fs.getPath("/a.png")).rgb()).isEqualTo(img.rgb());
+            assertThatThrownBy(() -> Images.read(fs.getPath("/b.png")))
+                    .isInstanceOf(InvalidImageException.class).hasMessageContaining("b.png");
+        }
     }
 
     @Test
@@ -387,6 +432,17 @@ class ImagesTest {
                 .isInstanceOf(InvalidImageException.class)
                 .hasMessageContaining(p.toString())
                 .hasMessageContaining("truncated");
+    }
+
+    @Test
+    void aZeroSizedImageIsRefused() throws IOException {
+        Path p = dir.resolve("zero.png");
+        Files.write(p, pngHeaderOnly(0, 10));
+
+        assertThatThrownBy(() -> Images.read(p))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageContaining(p.toString())
+                .hasMessageContaining("width");
     }
 
     @Test

@@ -1,10 +1,12 @@
 package org.refam.core.testproviders;
 
 import java.util.Map;
+import java.util.Set;
 
 import org.refam.api.AttentionExtractor;
 import org.refam.api.AttentionExtractorProvider;
 import org.refam.api.AttentionMaps;
+import org.refam.api.BlockSinks;
 import org.refam.api.ExtractionRequest;
 import org.refam.api.ExtractorOptions;
 import org.refam.api.ModelInfo;
@@ -13,8 +15,11 @@ import org.refam.api.Redistributor;
 import org.refam.api.RedistributorProvider;
 import org.refam.api.SinkHandler;
 import org.refam.api.SinkHandlerProvider;
+import org.refam.api.SinkWorkspace;
 import org.refam.api.TokenFilter;
 import org.refam.api.TokenFilterProvider;
+import org.refam.api.TokenSelection;
+import org.refam.api.TokenizedPrompt;
 
 /**
  * Providers that exist only for {@code BackendsTest}. They are registered in service files that the test writes
@@ -130,8 +135,7 @@ public final class TestProviders {
         }
 
         @Override
-        public org.refam.api.TokenSelection select(org.refam.api.TokenizedPrompt prompt,
-                                                   java.util.Set<Integer> sinkPositions) {
+        public TokenSelection select(TokenizedPrompt prompt, Set<Integer> sinkPositions) {
             throw new UnsupportedOperationException("stub");
         }
     }
@@ -161,7 +165,7 @@ public final class TestProviders {
         }
 
         @Override
-        public org.refam.api.BlockSinks handle(org.refam.api.SinkWorkspace workspace) {
+        public BlockSinks handle(SinkWorkspace workspace) {
             throw new UnsupportedOperationException("stub");
         }
     }
@@ -193,8 +197,7 @@ public final class TestProviders {
         }
 
         @Override
-        public org.refam.api.TokenizedPrompt redistribute(org.refam.api.TokenizedPrompt expression,
-                                                          PromptTokenizer tokenizer) {
+        public TokenizedPrompt redistribute(TokenizedPrompt expression, PromptTokenizer tokenizer) {
             return expression;
         }
     }
