@@ -33,7 +33,8 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Dataset folder (created if missing).")
     Path out;
 
-    @Option(names = "--count", paramLabel = "N", defaultValue = "1000", description = "Number of images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--count", paramLabel = "N", defaultValue = "1000",
+            description = "Number of images (default: ${DEFAULT-VALUE}).")
     int count;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
@@ -41,20 +42,24 @@ public final class SynthCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "train",
-            description = "train, val or test: each owns a disjoint range of 2^40 scene seeds (default: ${DEFAULT-VALUE}).")
+            description = "train, val or test: each owns a disjoint range of 2^40 scene seeds "
+                    + "(default: ${DEFAULT-VALUE}).")
     String split;
 
     @Option(names = "--size", paramLabel = "PX", defaultValue = "64",
             description = "Image side in pixels, 32..1024 (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--hard", description = "Hard variant: textured backgrounds and free placement instead of the grid.")
+    @Option(names = "--hard",
+            description = "Hard variant: textured backgrounds and free placement instead of the grid.")
     boolean hard;
 
-    @Option(names = "--min-objects", paramLabel = "N", defaultValue = "2", description = "Fewest objects per image (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--min-objects", paramLabel = "N", defaultValue = "2",
+            description = "Fewest objects per image (default: ${DEFAULT-VALUE}).")
     int minObjects;
 
-    @Option(names = "--max-objects", paramLabel = "N", defaultValue = "4", description = "Most objects per image (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-objects", paramLabel = "N", defaultValue = "4",
+            description = "Most objects per image (default: ${DEFAULT-VALUE}).")
     int maxObjects;
 
     @Option(names = "--force", description = "Replace a dataset already in DIR.")

@@ -74,7 +74,8 @@ final class Backgrounds {
                 if (kind == 0) {
                     wave = amplitude * Math.sin(kx * px + ky * py + phase);
                 } else if (kind == 1) {
-                    wave = 0.6 * amplitude * (Math.sin(kx * px + ky * py + phase) + Math.sin(-ky * px + kx * py + phase));
+                    wave = 0.6 * amplitude
+                            * (Math.sin(kx * px + ky * py + phase) + Math.sin(-ky * px + kx * py + phase));
                 }
                 for (int c = 0; c < 3; c++) {
                     double value = base[c] + noise + (kind == 2

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Converts scenes to and from their index.json records (schema in the package documentation). Reading validates
@@ -136,7 +138,7 @@ final class IndexJson {
     }
 
     /** Runs a record constructor and turns its IllegalArgumentException into a format error naming the record. */
-    static <T> T build(java.util.function.Supplier<T> constructor, String where) {
+    static <T> T build(Supplier<T> constructor, String where) {
         try {
             return constructor.get();
         } catch (IllegalArgumentException e) {
@@ -189,6 +191,7 @@ final class IndexJson {
             return "nothing (missing)";
         }
         String s = v.toString();
-        return v.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + (s.length() > 60 ? s.substring(0, 60) + "..." : s);
+        return v.getNodeType().name().toLowerCase(Locale.ROOT) + " "
+                + (s.length() > 60 ? s.substring(0, 60) + "..." : s);
     }
 }

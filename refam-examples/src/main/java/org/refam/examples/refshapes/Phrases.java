@@ -36,18 +36,21 @@ final class Phrases {
                 new Description(t.shape(), t.colour(), t.size(), null)));
         out.add(plain(ExpressionTemplate.COLOUR_SHAPE, "the " + c + " " + s,
                 new Description(t.shape(), t.colour(), null, null)));
-        out.add(plain(ExpressionTemplate.SIZE_SHAPE, "the " + z + " " + s, new Description(t.shape(), null, t.size(), null)));
+        out.add(plain(ExpressionTemplate.SIZE_SHAPE, "the " + z + " " + s,
+                new Description(t.shape(), null, t.size(), null)));
         out.add(plain(ExpressionTemplate.SHAPE, "the " + s, new Description(t.shape(), null, null, null)));
         for (String noun : GENERIC_NOUNS) {
             out.add(plain(ExpressionTemplate.COLOUR_ONE, "the " + c + " " + noun,
                     new Description(null, t.colour(), null, null)));
         }
         for (String noun : GENERIC_NOUNS) {
-            out.add(plain(ExpressionTemplate.SIZE_ONE, "the " + z + " " + noun, new Description(null, null, t.size(), null)));
+            out.add(plain(ExpressionTemplate.SIZE_ONE, "the " + z + " " + noun,
+                    new Description(null, null, t.size(), null)));
         }
         String where = t.cell().phrase();
         for (String noun : GENERIC_NOUNS) {
-            out.add(plain(ExpressionTemplate.CELL, "the " + noun + " " + where, new Description(null, null, null, t.cell())));
+            out.add(plain(ExpressionTemplate.CELL, "the " + noun + " " + where,
+                    new Description(null, null, null, t.cell())));
         }
         out.add(plain(ExpressionTemplate.SHAPE_CELL, "the " + s + " " + where,
                 new Description(t.shape(), null, null, t.cell())));

@@ -160,14 +160,22 @@ public final class RefShapesGenerator {
         return Vocabulary.tokens();
     }
 
-    /** The image, masks and records of one scene, as {@link #write} would store them. */
+    /**
+     * The image, masks (indexed by object id) and records of one scene, as {@link #write} would store them.
+     *
+     * <p>Thread-safety: immutable by contract (the pixel arrays are not copied).
+     */
     public record RenderedScene(Scene scene, RgbImage image, List<Mask> masks) {
         public RenderedScene {
             masks = List.copyOf(masks);
         }
     }
 
-    /** What {@link #write} produced. */
+    /**
+     * What {@link #write} produced: the index file and the numbers of images, objects, captions and expressions.
+     *
+     * <p>Thread-safety: immutable.
+     */
     public record Summary(Path index, int images, int objects, int captions, int expressions) {
     }
 
@@ -295,7 +303,8 @@ public final class RefShapesGenerator {
             Files.createDirectories(dir.resolve("images"));
             Files.createDirectories(dir.resolve("masks"));
             Files.writeString(dir.resolve(VOCABULARY_FILE), Vocabulary.vocabularyText(), StandardCharsets.UTF_8);
-            Files.write(dir.resolve(TOKENIZER_FILE), prettyWriter().writeValueAsBytes(Vocabulary.tokenizerJson(mapper)));
+            Files.write(dir.resolve(TOKENIZER_FILE),
+                    prettyWriter().writeValueAsBytes(Vocabulary.tokenizerJson(mapper)));
             try (JsonGenerator g = mapper.getFactory().createGenerator(part.toFile(), JsonEncoding.UTF8)) {
                 g.setPrettyPrinter(prettyPrinter());
                 writeHeader(g);
@@ -518,8 +527,8 @@ public final class RefShapesGenerator {
         /** Image side in pixels, 32..1024; default 64. */
         public Builder size(int pixels) {
             if (pixels < MIN_SIZE || pixels > MAX_SIZE) {
-                throw new IllegalArgumentException("image size must be in [" + MIN_SIZE + ", " + MAX_SIZE + "] pixels, got "
-                        + pixels);
+                throw new IllegalArgumentException("image size must be in [" + MIN_SIZE + ", " + MAX_SIZE
+                        + "] pixels, got " + pixels);
             }
             this.size = pixels;
             return this;

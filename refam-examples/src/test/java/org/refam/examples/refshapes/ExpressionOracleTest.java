@@ -103,7 +103,8 @@ class ExpressionOracleTest {
                     assertThat(Math.abs(d[1])).as(where + " across").isLessThanOrEqualTo(cell / 2);
                     List<ObjectInstance> rivals = new ArrayList<>();
                     for (ObjectInstance o : objs) {
-                        if (o != target && o != anchor && t.fitsLoosely(o) && offset(relation, o, anchor)[0] > cell / 4) {
+                        boolean further = offset(relation, o, anchor)[0] > cell / 4;
+                        if (o != target && o != anchor && t.fitsLoosely(o) && further) {
                             rivals.add(o);
                         }
                     }
@@ -116,7 +117,8 @@ class ExpressionOracleTest {
                     assertThat(pool).as(where).contains(target).hasSizeGreaterThan(1);
                     for (ObjectInstance o : pool) {
                         if (o != target) {
-                            double ratio = largest ? (double) target.area() / o.area() : (double) o.area() / target.area();
+                            double ratio = largest ? (double) target.area() / o.area()
+                                    : (double) o.area() / target.area();
                             assertThat(ratio).as(where + " vs " + o.describe()).isGreaterThanOrEqualTo(1.3);
                         }
                     }

@@ -54,7 +54,8 @@ class RefShapesGeneratorTest {
     void aSceneDependsOnItsSeedNotOnItsPositionInTheRun(@TempDir Path tmp) throws IOException {
         RefShapesGenerator.builder().count(6).seed(0).build().write(tmp.resolve("all"), ProgressListener.NONE);
         RefShapesGenerator.builder().count(2).seed(4).build().write(tmp.resolve("tail"), ProgressListener.NONE);
-        for (String f : List.of("images/train-00000004.png", "images/train-00000005.png", "masks/train-00000005-0.png")) {
+        for (String f : List.of("images/train-00000004.png", "images/train-00000005.png",
+                "masks/train-00000005-0.png")) {
             assertThat(Files.readAllBytes(tmp.resolve("tail").resolve(f)))
                     .isEqualTo(Files.readAllBytes(tmp.resolve("all").resolve(f)));
         }
@@ -132,7 +133,8 @@ class RefShapesGeneratorTest {
                     for (int dx = -1; dx <= 1; dx++) {
                         int x = px + dx;
                         int y = py + dy;
-                        if (x >= 0 && y >= 0 && x < m.width() && y < m.height() && m.get(x, y) && !done[y * m.width() + x]) {
+                        boolean inside = x >= 0 && y >= 0 && x < m.width() && y < m.height();
+                        if (inside && m.get(x, y) && !done[y * m.width() + x]) {
                             done[y * m.width() + x] = true;
                             stack.push(y * m.width() + x);
                         }
@@ -269,7 +271,8 @@ class RefShapesGeneratorTest {
         assertThatThrownBy(() -> RefShapesGenerator.builder().objects(3, 2)).hasMessageContaining("min 3, max 2");
         assertThatThrownBy(() -> RefShapesGenerator.builder().objects(1, 10)).hasMessageContaining("max 10");
         assertThatThrownBy(() -> RefShapesGenerator.builder().count(0)).hasMessageContaining("0");
-        assertThatThrownBy(() -> RefShapesGenerator.builder().captionSubsetRatio(Double.NaN)).hasMessageContaining("NaN");
+        assertThatThrownBy(() -> RefShapesGenerator.builder().captionSubsetRatio(Double.NaN))
+                .hasMessageContaining("NaN");
         assertThatThrownBy(() -> RefShapesGenerator.builder().variant(Variant.HARD).objects(2, 6).build())
                 .hasMessageContaining("max 6");
         assertThatThrownBy(() -> RefShapesGenerator.builder().build().render(-1)).hasMessageContaining("-1");
