@@ -3,7 +3,8 @@ package org.refam.examples.refshapes;
 /**
  * Paints scene backgrounds into interleaved RGB bytes. Every channel of every background pixel is clamped to
  * {@code [MIN_LEVEL, MAX_LEVEL]}; each {@link Colour} has a channel outside that range, so no background pixel has
- * an object's colour.
+ * an object's colour. Trigonometry goes through {@link StrictMath} so that the pixels are bit-identical on every JVM
+ * and CPU.
  */
 final class Backgrounds {
     /** Lowest background channel value; every palette colour has a channel below it or above {@link #MAX_LEVEL}. */
@@ -26,8 +27,8 @@ final class Backgrounds {
             c1[c] = c0[c] + shift + rnd.uniform(-10, 10);
         }
         double angle = rnd.uniform(0, 2 * Math.PI);
-        double dx = Math.cos(angle);
-        double dy = Math.sin(angle);
+        double dx = StrictMath.cos(angle);
+        double dy = StrictMath.sin(angle);
         // Project the four corners so that t runs over [0, 1] across the image.
         double lo = Math.min(0, dx * width) + Math.min(0, dy * height);
         double hi = Math.max(0, dx * width) + Math.max(0, dy * height);
@@ -62,8 +63,8 @@ final class Backgrounds {
         for (int i = 0; i < lattice.length; i++) {
             lattice[i] = rnd.uniform(-35, 35);
         }
-        double kx = Math.cos(angle) * 2 * Math.PI / period;
-        double ky = Math.sin(angle) * 2 * Math.PI / period;
+        double kx = StrictMath.cos(angle) * 2 * Math.PI / period;
+        double ky = StrictMath.sin(angle) * 2 * Math.PI / period;
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 double px = x + 0.5;
@@ -72,10 +73,10 @@ final class Backgrounds {
                 int noise = rnd.nextInt(13) - 6;
                 double wave = 0;
                 if (kind == 0) {
-                    wave = amplitude * Math.sin(kx * px + ky * py + phase);
+                    wave = amplitude * StrictMath.sin(kx * px + ky * py + phase);
                 } else if (kind == 1) {
-                    wave = 0.6 * amplitude
-                            * (Math.sin(kx * px + ky * py + phase) + Math.sin(-ky * px + kx * py + phase));
+                    wave = 0.6 * amplitude * (StrictMath.sin(kx * px + ky * py + phase)
+                            + StrictMath.sin(-ky * px + kx * py + phase));
                 }
                 for (int c = 0; c < 3; c++) {
                     double value = base[c] + noise + (kind == 2

@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * folder layout and the index.json schema are documented in the package documentation.
  *
  * <p><b>Determinism.</b> A scene depends only on its scene seed and the rendering options (variant, size, object
- * counts, captions and expressions per scene), never on the order or number of scenes generated; the same options
- * give byte-identical files. Scene seeds of different {@link Split splits} never overlap.
+ * counts, captions and expressions per scene), never on the order or number of scenes generated. The same options
+ * give bit-identical pixels and records on any JVM (own random generator, {@link StrictMath}) and byte-identical
+ * files on the same JDK (PNG bytes also depend on the JDK's zlib). Scene seeds of different {@link Split splits}
+ * never overlap.
  *
  * <p><b>Objects.</b> Attributes are drawn so that distractors share attributes with one another: after the first
  * object, each next one copies the shape of an earlier object (30%), its colour (30%) or both with the other size

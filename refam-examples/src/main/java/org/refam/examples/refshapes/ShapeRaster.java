@@ -25,8 +25,8 @@ final class ShapeRaster {
         for (int k = 0; k < 10; k++) {
             double angle = -Math.PI / 2 + k * Math.PI / 5;
             double radius = (k % 2 == 0) ? 1.0 : STAR_INNER;
-            STAR_X[k] = radius * Math.cos(angle);
-            STAR_Y[k] = radius * Math.sin(angle);
+            STAR_X[k] = radius * StrictMath.cos(angle);
+            STAR_Y[k] = radius * StrictMath.sin(angle);
         }
     }
 
