@@ -14,4 +14,12 @@ public interface SinkHandler {
      * @return the sinks found and what was done
      */
     BlockSinks handle(SinkWorkspace workspace);
+
+    /**
+     * True when {@link #handle} reads {@link SinkWorkspace#textToText()}; the pipeline asks the extractor for
+     * text-to-text attention only then. The default, {@code true}, is the safe choice for handlers that do not say.
+     */
+    default boolean usesTextToText() {
+        return true;
+    }
 }

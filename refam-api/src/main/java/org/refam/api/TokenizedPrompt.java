@@ -55,7 +55,14 @@ public record TokenizedPrompt(List<String> segments, List<Token> tokens, int tru
 
     /** Positions of the tokens with the given role. */
     public int[] positionsOf(TokenRole role) {
-        return tokens.stream().filter(t -> t.role() == role).mapToInt(tokens::indexOf).toArray();
+        // by index, not tokens.indexOf: equal tokens (every padding token) would all map to the first one
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            if (tokens.get(i).role() == role) {
+                out.add(i);
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Positions of the auxiliary tokens (all tokens of segments 1..k, magnet pieces and their end tokens). */
