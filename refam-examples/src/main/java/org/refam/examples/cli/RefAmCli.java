@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "refam", mixinStandardHelpOptions = true, version = "refam 0.1.0-SNAPSHOT",
         description = "Training-free referring segmentation from diffusion-transformer attention (RefAM).",
-        subcommands = {SynthCommand.class})
+        subcommands = {GroundCommand.class, SynthCommand.class})
 public final class RefAmCli {
 
     private RefAmCli() {
@@ -30,6 +30,7 @@ public final class RefAmCli {
     /** Runs the tool and returns its exit code (for tests and embedding). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new RefAmCli());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             if (ex instanceof RefAmException) {
