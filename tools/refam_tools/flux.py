@@ -525,3 +525,17 @@ def load(params: FluxParams, weights: Optional[str], seed: int = 0) -> Flux:
     model = Flux(params, device="meta").to_empty(device="cpu")
     load_weights(model, weights)
     return model.eval()
+
+
+def image_ids(grid_h: int, grid_w: int, frame: int = 0) -> Tensor:
+    """RoPE ids ``[1, grid_h*grid_w, 3]`` of an image grid in row-major order: ``(frame, row, col)``."""
+    ids = torch.zeros(grid_h, grid_w, 3)
+    ids[..., 0] = frame
+    ids[..., 1] = torch.arange(grid_h, dtype=torch.float32)[:, None]
+    ids[..., 2] = torch.arange(grid_w, dtype=torch.float32)[None, :]
+    return ids.reshape(1, grid_h * grid_w, 3)
+
+
+def text_ids(length: int) -> Tensor:
+    """RoPE ids ``[1, length, 3]`` of text tokens: all zeros."""
+    return torch.zeros(1, length, 3)

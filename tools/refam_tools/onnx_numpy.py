@@ -249,6 +249,7 @@ OPS: Dict[str, Callable] = {
     "ReduceMean": _reduce(np.mean), "ReduceSum": _reduce(np.sum), "ReduceMax": _reduce(np.max),
     "ArgMax": _arg(np.argmax), "ArgMin": _arg(np.argmin),
     "Trilu": _trilu,
+    "Flatten": lambda i, a: [i[0].reshape(int(np.prod(i[0].shape[:_axis(a.get("axis", 1), i[0].ndim)])), -1)],
     "Tile": lambda i, a: [np.tile(i[0], [int(r) for r in i[1]])],
 }
 
