@@ -184,8 +184,8 @@ def rope_angles(ids: Tensor, axes_dim: Sequence[int], theta: float) -> Tensor:
     axes concatenated in order."""
     parts = []
     for a, d in enumerate(axes_dim):
-        omega = 1.0 / (float(theta) ** (torch.arange(0, d, 2, dtype=torch.float64) / d))
-        parts.append(ids[..., a:a + 1].float() * omega.float())
+        omega = torch.tensor([float(theta) ** (-i / d) for i in range(0, d, 2)], dtype=torch.float32)
+        parts.append(ids[..., a:a + 1].float() * omega)
     return torch.cat(parts, dim=-1)
 
 
