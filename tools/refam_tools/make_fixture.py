@@ -33,7 +33,7 @@ from . import build_bundle, clip_text, export_transformer, flux, patchify, safet
 TOLERANCE = 1e-4
 PATCH = 4
 TEXT_LENGTH = 8
-PROMPT = "the pink dog left of a cat"
+PROMPT = "a pink dog, left"
 # Vocabulary of the fixture tokenizer: T5's special ids first (pad 0, </s> 1, <unk> 2), then words.
 WORDS = [".", ",", "a", "an", "the", "with", "to", "of", "and", "on", "in", "at", "left", "right", "top", "bottom",
          "middle", "front", "behind", "pink", "red", "blue", "green", "orange", "yellow", "white", "black", "brown",
