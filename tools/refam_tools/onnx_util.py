@@ -83,7 +83,7 @@ def export(module: torch.nn.Module, args: Tuple[torch.Tensor, ...], path: str,
             if os.path.exists(stale):
                 os.remove(stale)
         if big or external == "always":
-            write_with_external_data(model, tmp, path, data_name)
+            write_with_external_data(model, tmp, path, data_name, consume=True)
             files = [data_name]
         else:
             onnx.save_model(model, path)
@@ -113,19 +113,24 @@ def declare_shapes(model: onnx.ModelProto, inputs: Sequence[Mapping[str, object]
                 dim.dim_value = int(d)
 
 
-def write_with_external_data(model: onnx.ModelProto, base_dir: str, path: str, data_name: str) -> None:
+def write_with_external_data(model: onnx.ModelProto, base_dir: str, path: str, data_name: str,
+                             consume: bool = False) -> None:
     """Saves ``model`` at ``path`` with every initializer of at least :data:`EXTERNAL_THRESHOLD` bytes in one file
     ``data_name`` next to it. Tensors already external (PyTorch writes one file per tensor, relative to
-    ``base_dir``) are streamed one at a time, so memory never holds all weights."""
+    ``base_dir``) are streamed one at a time, so memory never holds all weights; with ``consume`` each such
+    one-tensor file is deleted once copied, so the disk holds the weights about once, not twice."""
     folder = os.path.dirname(os.path.abspath(path))
     offset = 0
     with open(os.path.join(folder, data_name), "wb") as out:
         for tensor in _all_tensors(model):
             if uses_external_data(tensor):
                 info = ExternalDataInfo(tensor)
-                with open(os.path.join(base_dir, info.location), "rb") as f:
+                source = os.path.join(base_dir, info.location)
+                with open(source, "rb") as f:
                     f.seek(info.offset or 0)
                     data = f.read(info.length) if info.length else f.read()
+                if consume:
+                    os.remove(source)
             elif tensor.HasField("raw_data"):
                 data = tensor.raw_data
             else:
