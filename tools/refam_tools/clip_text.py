@@ -162,7 +162,7 @@ class ClipTextEncoder(nn.Module):
             x = layer(x, mask)
         x = tm.final_layer_norm(x)
         eos = torch.argmax((input_ids == self.config.eos_token_id).to(torch.int32), dim=-1)
-        pooled = x[torch.arange(x.shape[0]), eos]
+        pooled = torch.gather(x, 1, eos[:, None, None].expand(-1, 1, x.shape[2])).squeeze(1)
         return pooled, x
 
 

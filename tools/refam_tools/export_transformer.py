@@ -170,7 +170,6 @@ def main(argv: Optional[List[str]] = None) -> int:
                     help="weights in <out>.data: only above 2 GiB (auto), always, or never")
     args = ap.parse_args(argv)
 
-    torch.set_num_threads(max(1, min(torch.get_num_threads(), os.cpu_count() or 1)))
     params = flux.load_params(args.config)
     text_length = args.text_length or flux.PRESET_TEXT_LENGTH.get(args.config, 256)
     if args.no_attention:

@@ -403,7 +403,7 @@ class Flux(nn.Module):
         gh, gw = self.params.abs_pos_embed
         row = torch.clamp(img_ids[..., 1], 0, gh - 1).long()
         col = torch.clamp(img_ids[..., 2], 0, gw - 1).long()
-        return self.abs_pos_embed.reshape(gh * gw, -1)[row * gw + col]
+        return F.embedding(row * gw + col, self.abs_pos_embed.reshape(gh * gw, -1))
 
     def forward(self, img: Tensor, img_ids: Tensor, txt: Tensor, txt_ids: Tensor, timesteps: Tensor, y: Tensor,
                 guidance: Optional[Tensor] = None, capture: Optional[AttentionCapture] = None):

@@ -163,7 +163,7 @@ def make(out: str, seed: int = 0, guidance: bool = False, per_head: bool = False
         pooled, hidden = clip_model(clip_ids)
         case("clip", "extra/clip_text.onnx", {"input_ids": clip_ids}, {"pooled": pooled, "last_hidden_state": hidden})
 
-        vp = vae_encoder.AutoEncoderParams(ch=32, ch_mult=[1, 1, 2, 2], num_res_blocks=1, z_channels=4, groups=8)
+        vp = vae_encoder.AutoEncoderParams(ch=16, ch_mult=[1, 1, 2, 2], num_res_blocks=1, z_channels=4, groups=8)
         vae = vae_encoder.load(vp, None, seed + 4)
         vae_encoder.export(vae, os.path.join(extra, "vae_encoder.onnx"))
         vae_pixels = torch.rand(1, 3, 32, 48, generator=g) * 2 - 1

@@ -6,8 +6,8 @@ PyTorch. It follows the operator definitions of https://onnx.ai/onnx/operators/ 
 (13-17), evaluates nodes in graph order, and is meant for tiny models only (no speed, no memory planning).
 Unknown operators raise ``NotImplementedError`` naming them.
 
-Run ``python3 -m refam_tools.onnx_numpy model.onnx fixture.safetensors`` to evaluate a fixture's inputs and
-report the largest difference to its stored outputs.
+Run ``python3 -m refam_tools.onnx_numpy FIXTURE_DIR`` to evaluate every case of a ``make_fixture`` folder and
+report the largest difference to the stored outputs.
 """
 
 from __future__ import annotations
@@ -250,6 +250,7 @@ OPS: Dict[str, Callable] = {
     "ArgMax": _arg(np.argmax), "ArgMin": _arg(np.argmin),
     "Trilu": _trilu,
     "Flatten": lambda i, a: [i[0].reshape(int(np.prod(i[0].shape[:_axis(a.get("axis", 1), i[0].ndim)])), -1)],
+    "GatherElements": lambda i, a: [np.take_along_axis(i[0], i[1], axis=a.get("axis", 0))],
     "Tile": lambda i, a: [np.tile(i[0], [int(r) for r in i[1]])],
 }
 
@@ -300,26 +301,43 @@ def run(model: Union[str, onnx.ModelProto], feeds: Mapping[str, np.ndarray],
     return {name: values[name] for name in wanted}
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    import argparse
+def check_fixture(folder: str) -> Dict[str, float]:
+    """Runs every case of ``folder/fixture.json`` (written by ``make_fixture``) and returns, per
+    ``case/output``, the largest absolute difference to the stored reference."""
+    import json
+    import os
 
     from . import safetensors_io
 
-    ap = argparse.ArgumentParser(prog="python3 -m refam_tools.onnx_numpy", description=__doc__.split("\n\n")[0])
-    ap.add_argument("model")
-    ap.add_argument("fixture", help="a fixture.safetensors written by make_fixture")
+    with open(os.path.join(folder, "fixture.json"), "r", encoding="utf-8") as f:
+        fixture = json.load(f)
+    tensors = {k: v.numpy() for k, v in safetensors_io.load(os.path.join(folder, fixture["tensors"])).items()}
+    diffs = {}
+    for case in fixture["cases"]:
+        feeds = {name: tensors[key] for name, key in case["inputs"].items()}
+        got = run(os.path.join(folder, case["graph"]), feeds, list(case["outputs"]))
+        for name, key in case["outputs"].items():
+            diffs[f"{case['name']}/{name}"] = float(np.max(np.abs(got[name] - tensors[key])))
+    return diffs
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    import argparse
+    import json
+    import os
+
+    ap = argparse.ArgumentParser(prog="python3 -m refam_tools.onnx_numpy",
+                                 description="Evaluate the cases of a make_fixture folder with the NumPy interpreter.")
+    ap.add_argument("fixture", help="folder holding fixture.json")
     args = ap.parse_args(argv)
-    tensors = {k: v.numpy() for k, v in safetensors_io.load(args.fixture).items()}
-    model = onnx.load(args.model)
-    feeds = {i.name: tensors["input." + i.name] for i in model.graph.input}
-    got = run(model, feeds)
-    worst = 0.0
-    for name, value in got.items():
-        diff = float(np.max(np.abs(value - tensors["output." + name]))) if value.size else 0.0
-        worst = max(worst, diff)
-        print(f"{name}: shape {list(value.shape)} max abs diff {diff:.3g}")
-    print(f"max abs diff {worst:.3g}")
-    return 0
+    with open(os.path.join(args.fixture, "fixture.json"), "r", encoding="utf-8") as f:
+        tolerance = json.load(f)["tolerance"]
+    diffs = check_fixture(args.fixture)
+    for name, diff in diffs.items():
+        print(f"{name}: max abs diff {diff:.3g}")
+    worst = max(diffs.values())
+    print(f"worst {worst:.3g}, tolerance {tolerance}")
+    return 0 if worst <= tolerance else 1
 
 
 if __name__ == "__main__":

@@ -66,6 +66,7 @@ def export(module: torch.nn.Module, args: Tuple[torch.Tensor, ...], path: str,
             # graphs at untraced sizes to show that no size was frozen.
             warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
             warnings.filterwarnings("ignore", message="The shape inference of prim::Constant")
+            warnings.filterwarnings("ignore", message="Constant folding - Only steps=1")  # F.pad's reversed pads
             torch.onnx.export(module, args, raw, input_names=[s["name"] for s in in_specs],
                               output_names=[s["name"] for s in out_specs], dynamic_axes=dynamic,
                               opset_version=OPSET, do_constant_folding=True)
