@@ -1,0 +1,197 @@
+package org.refam.onnx;
+
+import org.refam.api.ImageGeometry;
+import org.refam.api.RgbImage;
+
+/**
+ * Turns an {@link RgbImage} of any size and aspect ratio into the image encoder's pixel tensor (method.md
+ * section 2, step 2), and reports how the latent grid maps back to the image.
+ *
+ * <p>Policy: scale so that the longer side equals {@code longestSide} pixels, keeping the aspect ratio (new side
+ * {@code = max(1, (int) (side * scale + 0.5))}, the rounding of SAM's preprocessing, method.md section 5); then
+ * pad at the bottom and the right up to the next multiple of {@code cellPixels} (FLUX: 16 = 8x VAE
+ * downsampling x 2x2 patch) with the value 0 of the model's pixel range (mid-grey for [-1, 1]). The image's
+ * top-left pixel stays at the canvas's top-left, so the geometry is
+ * {@link ImageGeometry#resizedAndPadded} with zero offsets. Resampling is a separable triangle (bilinear)
+ * filter whose support widens by the shrink factor when shrinking (the antialiased bilinear of PIL's
+ * {@code Image.resize}), computed in float without PIL's 8-bit rounding.
+ *
+ * <p>Output: planar {@code [3, H, W]} (channel-major, rows top first) with {@code value = lo + (hi - lo) * byte /
+ * 255}, matching an encoder input {@code [1, 3, H, W]}.
+ *
+ * <p>Thread-safety: immutable and thread-safe.
+ */
+final class ImagePreprocessor {
+    private final int longestSide;
+    private final int cellPixels;
+    private final float lo;
+    private final float hi;
+
+    /**
+     * @param longestSide target length of the longer side in pixels, at least {@code cellPixels}
+     * @param cellPixels pixels per latent token along each axis, at least 1
+     * @param lo pixel value of byte 0 (FLUX VAE: -1)
+     * @param hi pixel value of byte 255 (FLUX VAE: 1)
+     */
+    ImagePreprocessor(int longestSide, int cellPixels, float lo, float hi) {
+        if (cellPixels < 1 || longestSide < cellPixels) {
+            throw new IllegalArgumentException("need 1 <= cellPixels <= longestSide, got cellPixels=" + cellPixels
+                    + " longestSide=" + longestSide);
+        }
+        this.longestSide = longestSide;
+        this.cellPixels = cellPixels;
+        this.lo = lo;
+        this.hi = hi;
+    }
+
+    /** The size plan for an image: resized size, padded canvas and grid. */
+    record Plan(int imageHeight, int imageWidth, int resizedHeight, int resizedWidth, int canvasHeight,
+                int canvasWidth, int gridHeight, int gridWidth, int cellPixels) {
+        ImageGeometry geometry() {
+            return ImageGeometry.resizedAndPadded(imageHeight, imageWidth, resizedHeight, resizedWidth, 0, 0,
+                    cellPixels, gridHeight, gridWidth);
+        }
+
+        int canvasValues() {
+            return 3 * canvasHeight * canvasWidth;
+        }
+    }
+
+    Plan plan(int height, int width) {
+        double scale = (double) longestSide / Math.max(height, width);
+        int rh = Math.min(longestSide, Math.max(1, (int) (height * scale + 0.5)));
+        int rw = Math.min(longestSide, Math.max(1, (int) (width * scale + 0.5)));
+        int gh = (rh + cellPixels - 1) / cellPixels;
+        int gw = (rw + cellPixels - 1) / cellPixels;
+        return new Plan(height, width, rh, rw, gh * cellPixels, gw * cellPixels, gh, gw, cellPixels);
+    }
+
+    /**
+     * Resizes and pads {@code image} into {@code out[0, plan.canvasValues())}.
+     *
+     * @param plan {@link #plan} of the image's size
+     */
+    void process(RgbImage image, Plan plan, float[] out) {
+        int w = image.width();
+        int h = image.height();
+        int rw = plan.resizedWidth();
+        int rh = plan.resizedHeight();
+        int cw = plan.canvasWidth();
+        int ch = plan.canvasHeight();
+        Filter fx = Filter.of(w, rw);
+        Filter fy = Filter.of(h, rh);
+        byte[] rgb = image.rgb();
+        // Horizontal pass: [h, rw, 3] in float.
+        float[] tmp = new float[h * rw * 3];
+        for (int y = 0; y < h; y++) {
+            int rowIn = y * w * 3;
+            int rowOut = y * rw * 3;
+            for (int x = 0; x < rw; x++) {
+                int first = fx.first[x];
+                int base = x * fx.taps;
+                float r = 0;
+                float g = 0;
+                float b = 0;
+                for (int k = 0; k < fx.count[x]; k++) {
+                    float wt = fx.weights[base + k];
+                    int at = rowIn + 3 * (first + k);
+                    r += wt * (rgb[at] & 0xFF);
+                    g += wt * (rgb[at + 1] & 0xFF);
+                    b += wt * (rgb[at + 2] & 0xFF);
+                }
+                tmp[rowOut + 3 * x] = r;
+                tmp[rowOut + 3 * x + 1] = g;
+                tmp[rowOut + 3 * x + 2] = b;
+            }
+        }
+        float span = (hi - lo) / 255f;
+        int plane = ch * cw;
+        java.util.Arrays.fill(out, 0, 3 * plane, 0f);
+        // Vertical pass straight into the planar canvas.
+        for (int y = 0; y < rh; y++) {
+            int first = fy.first[y];
+            int base = y * fy.taps;
+            for (int x = 0; x < rw; x++) {
+                float r = 0;
+                float g = 0;
+                float b = 0;
+                for (int k = 0; k < fy.count[y]; k++) {
+                    float wt = fy.weights[base + k];
+                    int at = ((first + k) * rw + x) * 3;
+                    r += wt * tmp[at];
+                    g += wt * tmp[at + 1];
+                    b += wt * tmp[at + 2];
+                }
+                int o = y * cw + x;
+                out[o] = lo + span * clamp(r);
+                out[plane + o] = lo + span * clamp(g);
+                out[2 * plane + o] = lo + span * clamp(b);
+            }
+        }
+    }
+
+    private static float clamp(float v) {
+        return v < 0 ? 0 : (v > 255 ? 255 : v);
+    }
+
+    /** Normalised triangle-filter taps for resampling {@code in} samples to {@code out}. */
+    private static final class Filter {
+        final int taps;
+        final int[] first;
+        final int[] count;
+        final float[] weights;
+
+        private Filter(int taps, int[] first, int[] count, float[] weights) {
+            this.taps = taps;
+            this.first = first;
+            this.count = count;
+            this.weights = weights;
+        }
+
+        static Filter of(int in, int out) {
+            double scale = (double) in / out;
+            double support = Math.max(1.0, scale);
+            int taps = (int) Math.ceil(support) * 2 + 1;
+            int[] first = new int[out];
+            int[] count = new int[out];
+            float[] weights = new float[out * taps];
+            for (int i = 0; i < out; i++) {
+                double centre = (i + 0.5) * scale;
+                int lo = Math.max(0, (int) Math.floor(centre - support));
+                int hi = Math.min(in, (int) Math.ceil(centre + support));
+                double sum = 0;
+                int n = 0;
+                double[] w = new double[hi - lo];
+                for (int j = lo; j < hi; j++) {
+                    double d = Math.abs((j + 0.5 - centre) / support);
+                    double v = d < 1 ? 1 - d : 0;
+                    w[j - lo] = v;
+                    sum += v;
+                }
+                // Trim zero-weight ends so `first` points at a contributing sample.
+                int a = 0;
+                int b = w.length;
+                while (a < b && w[a] == 0) {
+                    a++;
+                }
+                while (b > a && w[b - 1] == 0) {
+                    b--;
+                }
+                if (a == b) {
+                    // The centre falls between samples at an edge: take the nearest one.
+                    int nearest = Math.min(in - 1, Math.max(0, (int) Math.floor(centre)));
+                    first[i] = nearest;
+                    count[i] = 1;
+                    weights[i * taps] = 1f;
+                    continue;
+                }
+                first[i] = lo + a;
+                for (int j = a; j < b; j++) {
+                    weights[i * taps + n++] = (float) (w[j] / sum);
+                }
+                count[i] = n;
+            }
+            return new Filter(taps, first, count, weights);
+        }
+    }
+}
