@@ -53,12 +53,11 @@ final class HfPromptTokenizer implements PromptTokenizer, AutoCloseable {
      * Loads {@code file}.
      *
      * @param maxLength the model's text length (prompts are padded to it), at least 2
-     * @param padId vocabulary id of the padding token, or -1 when the model does not pad
-     * @param padText the padding token's surface form ({@code <pad>} for T5)
-     * @throws ModelException if the file is missing, unreadable or not a valid tokenizer, or if it assigns
-     *     {@code padText} another id than {@code padId}
+     * @param padId vocabulary id of the padding token (T5: 0); its surface form is the tokenizer's decoding of it
+     * @throws ModelException if the file is missing, unreadable or not a valid tokenizer, or cannot decode
+     *     {@code padId}
      */
-    static HfPromptTokenizer load(Path file, int maxLength, int padId, String padText) {
+    static HfPromptTokenizer load(Path file, int maxLength, int padId) {
         if (maxLength < 2) {
             throw new ModelException("the text length must be at least 2, got " + maxLength);
         }
@@ -74,21 +73,33 @@ final class HfPromptTokenizer implements PromptTokenizer, AutoCloseable {
             throw new ModelException("cannot load tokenizer " + file + ": " + e.getMessage(), e);
         }
         try {
-            Token pad = null;
-            if (padId >= 0) {
-                Encoding probe = tok.encode(padText, false, false);
-                long[] ids = probe.getIds();
-                if (ids.length != 1 || ids[0] != padId) {
-                    throw new ModelException("tokenizer " + file + " maps the padding token '" + padText + "' to ids "
-                            + java.util.Arrays.toString(ids) + ", the manifest says " + padId);
-                }
-                pad = new Token(padId, padText, 0, -1, -1, -1, TokenRole.PADDING);
+            String padText = tok.decode(new long[] {padId}, false);
+            if (padText == null || padText.isBlank()) {
+                throw new ModelException("tokenizer " + file + " has no token for the padding id " + padId);
             }
-            return new HfPromptTokenizer(tok, maxLength, pad);
+            return new HfPromptTokenizer(tok, maxLength, new Token(padId, padText.strip(), 0, -1, -1, -1,
+                    TokenRole.PADDING));
         } catch (RuntimeException e) {
             tok.close();
             throw e instanceof ModelException ? e
-                    : new ModelException("tokenizer " + file + " cannot encode: " + e.getMessage(), e);
+                    : new ModelException("tokenizer " + file + " cannot decode the padding id " + padId + ": "
+                            + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The ids of {@code text} with the file's special tokens (CLIP: start and end of text), neither truncated nor
+     * padded.
+     */
+    long[] ids(String text) {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("tokenizer is closed");
+            }
+            return tokenizer.encode(text, true, false).getIds();
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
@@ -199,7 +210,6 @@ final class HfPromptTokenizer implements PromptTokenizer, AutoCloseable {
 
     @Override
     public String toString() {
-        return "HfPromptTokenizer{maxLength=" + maxLength + ", padding=" + (padding == null ? "none" : padding.text())
-                + "}";
+        return "HfPromptTokenizer{maxLength=" + maxLength + ", padding=" + padding.text() + "}";
     }
 }

@@ -7,11 +7,18 @@ import org.refam.api.RgbImage;
  * Turns an {@link RgbImage} of any size and aspect ratio into the image encoder's pixel tensor (method.md
  * section 2, step 2), and reports how the latent grid maps back to the image.
  *
- * <p>Policy: scale so that the longer side equals {@code longestSide} pixels, keeping the aspect ratio (new side
- * {@code = max(1, (int) (side * scale + 0.5))}, the rounding of SAM's preprocessing, method.md section 5); then
- * pad at the bottom and the right up to the next multiple of {@code cellPixels} (FLUX: 16 = 8x VAE
- * downsampling x 2x2 patch) with the value 0 of the model's pixel range (mid-grey for [-1, 1]). The image's
- * top-left pixel stays at the canvas's top-left, so the geometry is
+ * <p>Policy (the manifest's {@code image.resize}, with {@code S = image.size}):
+ * <ul>
+ *   <li>{@code fit} (default of the bundle builder): scale so that the longer side equals {@code S} pixels,
+ *       keeping the aspect ratio (new side {@code = max(1, (int) (side * scale + 0.5))}, the rounding of SAM's
+ *       preprocessing, method.md section 5), then pad at the bottom and the right up to the next multiple of
+ *       {@code cellPixels} (FLUX: 16 = 8x VAE downsampling x 2x2 patch). A 640x480 image becomes a 1024x768
+ *       canvas, a 64x48 grid;</li>
+ *   <li>{@code pad}: the same resize, then pad at the bottom and the right to an {@code S x S} square;</li>
+ *   <li>{@code stretch}: resize to {@code S x S}, ignoring the aspect ratio.</li>
+ * </ul>
+ * Padding uses the manifest's {@code image.padValue} in the model's pixel range (0: mid-grey for [-1, 1]). The
+ * image's top-left pixel stays at the canvas's top-left, so the geometry is
  * {@link ImageGeometry#resizedAndPadded} with zero offsets. Resampling is a separable triangle (bilinear)
  * filter whose support widens by the shrink factor when shrinking (the antialiased bilinear of PIL's
  * {@code Image.resize}), computed in float without PIL's 8-bit rounding.
@@ -22,26 +29,37 @@ import org.refam.api.RgbImage;
  * <p>Thread-safety: immutable and thread-safe.
  */
 final class ImagePreprocessor {
+    /** How the image is brought to the canvas (the manifest's {@code image.resize}). */
+    enum Mode {
+        FIT, PAD, STRETCH
+    }
+
+    private final Mode mode;
     private final int longestSide;
     private final int cellPixels;
     private final float lo;
     private final float hi;
+    private final float padValue;
 
     /**
-     * @param longestSide target length of the longer side in pixels, at least {@code cellPixels}
+     * @param mode resize policy
+     * @param longestSide target length of the longer side in pixels, a multiple of {@code cellPixels}
      * @param cellPixels pixels per latent token along each axis, at least 1
      * @param lo pixel value of byte 0 (FLUX VAE: -1)
      * @param hi pixel value of byte 255 (FLUX VAE: 1)
+     * @param padValue value of padding pixels
      */
-    ImagePreprocessor(int longestSide, int cellPixels, float lo, float hi) {
-        if (cellPixels < 1 || longestSide < cellPixels) {
-            throw new IllegalArgumentException("need 1 <= cellPixels <= longestSide, got cellPixels=" + cellPixels
-                    + " longestSide=" + longestSide);
+    ImagePreprocessor(Mode mode, int longestSide, int cellPixels, float lo, float hi, float padValue) {
+        if (cellPixels < 1 || longestSide < cellPixels || longestSide % cellPixels != 0) {
+            throw new IllegalArgumentException("need a longest side that is a positive multiple of cellPixels, got "
+                    + "cellPixels=" + cellPixels + " longestSide=" + longestSide);
         }
+        this.mode = mode;
         this.longestSide = longestSide;
         this.cellPixels = cellPixels;
         this.lo = lo;
         this.hi = hi;
+        this.padValue = padValue;
     }
 
     /** The size plan for an image: resized size, padded canvas and grid. */
@@ -57,12 +75,21 @@ final class ImagePreprocessor {
         }
     }
 
+    /** The plan for an image of {@code height x width} pixels (both at least 1). */
     Plan plan(int height, int width) {
-        double scale = (double) longestSide / Math.max(height, width);
-        int rh = Math.min(longestSide, Math.max(1, (int) (height * scale + 0.5)));
-        int rw = Math.min(longestSide, Math.max(1, (int) (width * scale + 0.5)));
+        int rh = longestSide;
+        int rw = longestSide;
+        if (mode != Mode.STRETCH) {
+            double scale = (double) longestSide / Math.max(height, width);
+            rh = Math.min(longestSide, Math.max(1, (int) (height * scale + 0.5)));
+            rw = Math.min(longestSide, Math.max(1, (int) (width * scale + 0.5)));
+        }
         int gh = (rh + cellPixels - 1) / cellPixels;
         int gw = (rw + cellPixels - 1) / cellPixels;
+        if (mode == Mode.PAD) {
+            gh = longestSide / cellPixels;
+            gw = longestSide / cellPixels;
+        }
         return new Plan(height, width, rh, rw, gh * cellPixels, gw * cellPixels, gh, gw, cellPixels);
     }
 
@@ -106,7 +133,7 @@ final class ImagePreprocessor {
         }
         float span = (hi - lo) / 255f;
         int plane = ch * cw;
-        java.util.Arrays.fill(out, 0, 3 * plane, 0f);
+        java.util.Arrays.fill(out, 0, 3 * plane, padValue);
         // Vertical pass straight into the planar canvas.
         for (int y = 0; y < rh; y++) {
             int first = fy.first[y];
