@@ -301,7 +301,8 @@ public final class OnnxAttentionExtractor implements AttentionExtractor {
     private static OrtSession.SessionOptions sessionOptions(int intraOp, String disabled) throws OrtException {
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
         try {
-            opts.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            // Every ONNX Runtime error reaches the caller as an exception with the same text; no second copy on stderr.
+            opts.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
             if (!disabled.isEmpty()) {
                 opts.addConfigEntry(DISABLE_OPTIMIZERS_KEY, disabled);
             }
