@@ -7,19 +7,23 @@ import org.refam.api.RgbImage;
  * Turns an {@link RgbImage} of any size and aspect ratio into the image encoder's pixel tensor (method.md
  * section 2, step 2), and reports how the latent grid maps back to the image.
  *
- * <p>Policy (the manifest's {@code image.resize}, with {@code S = image.size}):
+ * <p>Policy: the manifest's {@code image.resize} (docs/model-bundle.md section 8), with {@code S = image.size},
+ * {@code m} the cell size ({@code cellPixels}, FLUX: 16 = 8x VAE downsampling x 2x2 patch), {@code s = S /
+ * max(h, w)} and {@code round(x) = floor(x + 0.5)} (the longer side goes to about {@code S}, also when that
+ * enlarges the image):
  * <ul>
- *   <li>{@code fit} (default of the bundle builder): scale so that the longer side equals {@code S} pixels,
- *       keeping the aspect ratio (new side {@code = max(1, (int) (side * scale + 0.5))}, the rounding of SAM's
- *       preprocessing, method.md section 5), then pad at the bottom and the right up to the next multiple of
- *       {@code cellPixels} (FLUX: 16 = 8x VAE downsampling x 2x2 patch). A 640x480 image becomes a 1024x768
- *       canvas, a 64x48 grid;</li>
- *   <li>{@code pad}: the same resize, then pad at the bottom and the right to an {@code S x S} square;</li>
- *   <li>{@code stretch}: resize to {@code S x S}, ignoring the aspect ratio.</li>
+ *   <li>{@code pad}: resize to {@code max(1, round(w s)) x max(1, round(h s))}, keeping the aspect ratio, and
+ *       place it at the top-left of a canvas padded at the bottom and the right to the next multiple of
+ *       {@code m}. A 640x480 image at {@code S = 1024} becomes a 1024x768 canvas, a 64x48 grid; a 1000x333 one
+ *       is resized to 1024x341 and padded to 1024x352;</li>
+ *   <li>{@code fit}: resize straight to {@code max(m, round(w s / m) m) x max(m, round(h s / m) m)}: no padding,
+ *       the aspect ratio changes by less than half a cell (1000x333 becomes 1024x336);</li>
+ *   <li>{@code stretch}: resize to {@code floor(S / m) m} square, ignoring the aspect ratio.</li>
  * </ul>
- * Padding uses the manifest's {@code image.padValue} in the model's pixel range (0: mid-grey for [-1, 1]). The
- * image's top-left pixel stays at the canvas's top-left, so the geometry is
- * {@link ImageGeometry#resizedAndPadded} with zero offsets. Resampling is a separable triangle (bilinear)
+ * Padding uses the manifest's {@code image.padValue} in the model's pixel range (0: mid-grey for [-1, 1]). In
+ * every mode the image's top-left pixel stays at the canvas's top-left, so the geometry is
+ * {@link ImageGeometry#resizedAndPadded} with zero offsets (for {@code fit} and {@code stretch} it equals
+ * {@link ImageGeometry#stretched}). Resampling is a separable triangle (bilinear)
  * filter whose support widens by the shrink factor when shrinking (the antialiased bilinear of PIL's
  * {@code Image.resize}), computed in float without PIL's 8-bit rounding.
  *
@@ -43,16 +47,16 @@ final class ImagePreprocessor {
 
     /**
      * @param mode resize policy
-     * @param longestSide target length of the longer side in pixels, a multiple of {@code cellPixels}
+     * @param longestSide target length of the longer side in pixels, at least {@code cellPixels}
      * @param cellPixels pixels per latent token along each axis, at least 1
      * @param lo pixel value of byte 0 (FLUX VAE: -1)
      * @param hi pixel value of byte 255 (FLUX VAE: 1)
      * @param padValue value of padding pixels
      */
     ImagePreprocessor(Mode mode, int longestSide, int cellPixels, float lo, float hi, float padValue) {
-        if (cellPixels < 1 || longestSide < cellPixels || longestSide % cellPixels != 0) {
-            throw new IllegalArgumentException("need a longest side that is a positive multiple of cellPixels, got "
-                    + "cellPixels=" + cellPixels + " longestSide=" + longestSide);
+        if (cellPixels < 1 || longestSide < cellPixels) {
+            throw new IllegalArgumentException("need 1 <= cellPixels <= longestSide, got cellPixels=" + cellPixels
+                    + " longestSide=" + longestSide);
         }
         this.mode = mode;
         this.longestSide = longestSide;
@@ -77,20 +81,33 @@ final class ImagePreprocessor {
 
     /** The plan for an image of {@code height x width} pixels (both at least 1). */
     Plan plan(int height, int width) {
-        int rh = longestSide;
-        int rw = longestSide;
-        if (mode != Mode.STRETCH) {
-            double scale = (double) longestSide / Math.max(height, width);
-            rh = Math.min(longestSide, Math.max(1, (int) (height * scale + 0.5)));
-            rw = Math.min(longestSide, Math.max(1, (int) (width * scale + 0.5)));
+        int m = cellPixels;
+        double s = (double) longestSide / Math.max(height, width);
+        int rh;
+        int rw;
+        int ch;
+        int cw;
+        switch (mode) {
+            case PAD:
+                rh = Math.max(1, (int) Math.floor(height * s + 0.5));
+                rw = Math.max(1, (int) Math.floor(width * s + 0.5));
+                ch = (rh + m - 1) / m * m;
+                cw = (rw + m - 1) / m * m;
+                break;
+            case FIT:
+                rh = Math.max(m, (int) Math.floor(height * s / m + 0.5) * m);
+                rw = Math.max(m, (int) Math.floor(width * s / m + 0.5) * m);
+                ch = rh;
+                cw = rw;
+                break;
+            default:
+                rh = longestSide / m * m;
+                rw = rh;
+                ch = rh;
+                cw = rw;
+                break;
         }
-        int gh = (rh + cellPixels - 1) / cellPixels;
-        int gw = (rw + cellPixels - 1) / cellPixels;
-        if (mode == Mode.PAD) {
-            gh = longestSide / cellPixels;
-            gw = longestSide / cellPixels;
-        }
-        return new Plan(height, width, rh, rw, gh * cellPixels, gw * cellPixels, gh, gw, cellPixels);
+        return new Plan(height, width, rh, rw, ch, cw, ch / m, cw / m, m);
     }
 
     /**

@@ -475,6 +475,10 @@ public final class ModelBundle {
             need(s, in, "inputs", "txtIds", "float32", 3);
             need(s, in, "inputs", "timesteps", "float32", 1);
             need(s, in, "inputs", "y", "float32", 2);
+            if (!s.has("attention")) {
+                throw s.error("attention", "an object (null means the graph was exported without attention outputs "
+                        + "and cannot serve RefAM: re-export it with --blocks)", s.node().get("attention"));
+            }
             Json att = s.object("attention");
             List<Integer> attBlocks = att.integers("blocks", 0, blocks - 1, true);
             for (int i = 1; i < attBlocks.size(); i++) {
@@ -573,10 +577,6 @@ public final class ModelBundle {
             if (im.sizeMultiple() != ie.cellPixels()) {
                 throw s.error("image.sizeMultiple " + im.sizeMultiple() + " differs from imageEncoder.cellPixels "
                         + ie.cellPixels());
-            }
-            if (im.size() % im.sizeMultiple() != 0) {
-                throw s.error("image.size " + im.size() + " is not a multiple of image.sizeMultiple "
-                        + im.sizeMultiple());
             }
         }
     }

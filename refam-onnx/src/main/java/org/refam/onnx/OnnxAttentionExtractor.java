@@ -47,9 +47,10 @@ import org.slf4j.LoggerFactory;
  * An {@link AttentionExtractor} that runs a FLUX-class transformer exported to ONNX (a {@link ModelBundle}) with
  * ONNX Runtime, on the CPU or a CUDA GPU (method.md section 2, steps 2-4).
  *
- * <p>One {@link #extract} call: pads the prompt to the model's text length ({@link Prompts#pad}); resizes and
- * pads the image ({@link ImagePreprocessor}: longest side to the manifest's {@code image.size}, bottom/right
- * padding to a multiple of the cell size, reported through {@link org.refam.api.ImageGeometry}); encodes it to
+ * <p>One {@link #extract} call: pads the prompt to the model's text length ({@link Prompts#pad}); resizes the
+ * image as the manifest's {@code image.resize} says ({@link ImagePreprocessor}: longer side to about
+ * {@code image.size}, sides multiples of the cell size, padded at the bottom/right in {@code pad} mode; the
+ * mapping is reported through {@link org.refam.api.ImageGeometry}); encodes it to
  * clean tokens {@code x0 [N, C]}; runs the text encoder once (and the CLIP pooled-text encoder when the bundle
  * has one); then for every noise sample {@code k} (draw {@code seed + k}, {@link GaussianNoise}) and timestep
  * {@code t} runs the transformer on {@code x_t = (1 - t) x0 + t eps} with text position ids 0 and image ids
@@ -564,15 +565,15 @@ public final class OnnxAttentionExtractor implements AttentionExtractor {
 
     /**
      * The pooled vector y: the bundle's constant (zeros or values), or the CLIP encoder's pooled output for the
-     * prompt's segments joined by single spaces (expression, then the magnet words), truncated to CLIP's length
-     * with its end token kept and padded with its padding id.
+     * referring expression alone, without magnets (docs/model-bundle.md section 6: y is a global summary),
+     * truncated to CLIP's length with its end token kept and padded with its padding id.
      */
     private OnnxTensor pooled(Workspace w, TokenizedPrompt prompt) {
         if (sharedYTensor != null) {
             return sharedYTensor;
         }
         PooledTextSpec pt = bundle.pooledText();
-        long[] ids = clipTokenizer.ids(String.join(" ", prompt.segments()));
+        long[] ids = clipTokenizer.ids(prompt.expression());
         int len = pt.maxLength();
         OnnxTensor in = w.clipIds.tensor(1, len);
         LongBuffer lb = w.clipIds.longs();

@@ -43,12 +43,18 @@ final class Fixture {
     /** The fixture under {@code src/test/resources/fixtures/<name>}. */
     static Fixture load(String name) {
         try {
-            Path p = Path.of(Fixture.class.getResource("/fixtures/" + name + "/fixture.json").toURI()).getParent();
-            return new Fixture(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return load(Path.of(Fixture.class.getResource("/fixtures/" + name + "/fixture.json").toURI()).getParent());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The fixture in folder {@code root} (holding fixture.json). */
+    static Fixture load(Path root) {
+        try {
+            return new Fixture(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

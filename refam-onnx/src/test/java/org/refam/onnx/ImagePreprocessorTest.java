@@ -18,12 +18,15 @@ class ImagePreprocessorTest {
     @ParameterizedTest(name = "{0} {1}x{2}")
     @CsvSource({
         // mode, width, height, resized w, resized h, grid w, grid h  (size 1024, 16-pixel cells, as FLUX)
-        "FIT, 640, 480, 1024, 768, 64, 48",
-        "FIT, 480, 640, 768, 1024, 48, 64",
-        "FIT, 1000, 333, 1024, 341, 64, 22",
-        "FIT, 1, 5000, 1, 1024, 1, 64",
-        "FIT, 2048, 2048, 1024, 1024, 64, 64",
-        "PAD, 640, 480, 1024, 768, 64, 64",
+        // pad: 333 * 1024 / 1000 = 340.99 -> 341 px, padded to 352 = 22 cells; fit: 340.99 / 16 = 21.3 -> 21 cells.
+        "PAD, 640, 480, 1024, 768, 64, 48",
+        "PAD, 480, 640, 768, 1024, 48, 64",
+        "PAD, 1000, 333, 1024, 341, 64, 22",
+        "PAD, 1, 5000, 1, 1024, 1, 64",
+        "PAD, 2048, 2048, 1024, 1024, 64, 64",
+        "FIT, 1000, 333, 1024, 336, 64, 21",
+        "FIT, 1, 5000, 16, 1024, 1, 64",
+        "FIT, 300, 200, 1024, 688, 64, 43",
         "STRETCH, 640, 480, 1024, 1024, 64, 64"})
     void plansKeepTheAspectRatioAndPadToCells(ImagePreprocessor.Mode mode, int w, int h, int rw, int rh, int gw,
                                               int gh) {
@@ -35,6 +38,10 @@ class ImagePreprocessorTest {
         assertThat(plan.gridHeight()).isEqualTo(gh);
         assertThat(plan.canvasWidth()).isEqualTo(16 * gw);
         assertThat(plan.canvasHeight()).isEqualTo(16 * gh);
+        if (mode != ImagePreprocessor.Mode.PAD) {
+            assertThat(plan.geometry()).as("no padding: the stretched geometry")
+                    .isEqualTo(ImageGeometry.stretched(h, w, gh, gw));
+        }
         ImageGeometry g = plan.geometry();
         // The image's left/top edge is the grid's; its right/bottom edge lands where the resized image ends.
         assertThat(g.offsetX()).isZero();
@@ -51,7 +58,7 @@ class ImagePreprocessorTest {
         try (InputStream in = getClass().getResourceAsStream("/resize/pil-bilinear.json")) {
             ref = Fixture.JSON.readTree(in);
         }
-        ImagePreprocessor p = new ImagePreprocessor(ImagePreprocessor.Mode.FIT, 32, 4, 0, 255, -7);
+        ImagePreprocessor p = new ImagePreprocessor(ImagePreprocessor.Mode.PAD, 32, 4, 0, 255, -7);
         for (JsonNode c : ref.get("cases")) {
             int w = c.get("width").asInt();
             int h = c.get("height").asInt();
@@ -89,7 +96,7 @@ class ImagePreprocessorTest {
 
     @Test
     void sameSizeKeepsPixelsExactlyInTheModelRange() {
-        ImagePreprocessor p = new ImagePreprocessor(ImagePreprocessor.Mode.FIT, 8, 4, -1, 1, 0);
+        ImagePreprocessor p = new ImagePreprocessor(ImagePreprocessor.Mode.PAD, 8, 4, -1, 1, 0);
         RgbImage img = OnnxAttentionExtractorTest.image(8, 6, 3);
         ImagePreprocessor.Plan plan = p.plan(6, 8);
         float[] out = new float[plan.canvasValues()];

@@ -81,15 +81,10 @@ class OnnxAttentionExtractorTest {
     void nonSquareImageMapsToItsGridAndRowsAreProbabilities() {
         RgbImage img = image(50, 20, 1);
         AttentionMaps maps = mean.extract(ExtractionRequest.of(img, prompt(mean, "the pink dog")));
-        // fit: longest side 50 -> 32 px, 20 -> (int) (20 * 0.64 + 0.5) = 13 px, padded to 16: a 4 x 8 grid of 4 px cells.
+        // The bundle's "fit" at size 32 with 4 px cells: 50 -> 32 px (8 cells), 20 * 0.64 / 4 = 3.2 -> 3 cells.
         ImageGeometry g = maps.geometry();
-        assertThat(g.gridWidth()).isEqualTo(8);
-        assertThat(g.gridHeight()).isEqualTo(4);
-        assertThat(g.imageWidth()).isEqualTo(50);
-        assertThat(g.imageHeight()).isEqualTo(20);
-        assertThat(g.scaleX()).isCloseTo(32.0 / 50 / 4, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(g.scaleY()).isCloseTo(13.0 / 20 / 4, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(g.pixelX(0)).as("centre of the first column").isCloseTo(0.5 * 4 * 50 / 32.0,
+        assertThat(g).isEqualTo(ImageGeometry.stretched(20, 50, 3, 8));
+        assertThat(g.pixelX(0)).as("centre of the first column").isCloseTo(0.5 * 50 / 8.0,
                 org.assertj.core.data.Offset.offset(1e-9));
         assertThat(maps.prompt().size()).isEqualTo(8);
         assertThat(maps.prompt().token(7).role()).isEqualTo(TokenRole.PADDING);
@@ -98,9 +93,9 @@ class OnnxAttentionExtractorTest {
                 "readout");
         assertThat(maps.slices()).extracting(AttentionSlice::block).containsExactly(1, 2);
         for (AttentionSlice s : maps.slices()) {
-            s.imageToText().requireShape("i2t", 1, 32, 8);
+            s.imageToText().requireShape("i2t", 1, 24, 8);
             s.textToText().requireShape("t2t", 1, 8, 8);
-            for (int i = 0; i < 32; i++) {
+            for (int i = 0; i < 24; i++) {
                 double sum = 0;
                 for (int j = 0; j < 8; j++) {
                     float v = s.imageToText().get(0, i, j);
@@ -110,6 +105,22 @@ class OnnxAttentionExtractorTest {
                 assertThat(sum).as("image rows sum below 1: the rest went to image keys").isLessThan(1.0 + 1e-5)
                         .isGreaterThan(0.0);
             }
+        }
+    }
+
+    @Test
+    void padModeKeepsTheAspectRatioAndReportsThePadding() throws IOException {
+        Path b = copy("tiny");
+        ObjectNode m = Fixture.manifest(b);
+        ((ObjectNode) m.get("image")).put("resize", "pad");
+        Fixture.writeManifest(b, m);
+        try (OnnxAttentionExtractor x = OnnxAttentionExtractor.open(b, "cpu")) {
+            AttentionMaps maps = x.extract(ExtractionRequest.of(image(50, 20, 1), prompt(x, "the pink dog")));
+            // 50 -> 32 px, 20 * 0.64 = 12.8 -> 13 px, padded to 16 px: a 4 x 8 grid whose last row is mostly padding.
+            ImageGeometry g = maps.geometry();
+            assertThat(g).isEqualTo(ImageGeometry.resizedAndPadded(20, 50, 13, 32, 0, 0, 4, 4, 8));
+            assertThat(g.gridY(19)).as("the bottom image row maps into the last grid row").isBetween(3.0, 13.0 / 4);
+            assertThat(maps.slices().get(0).imageTokens()).isEqualTo(32);
         }
     }
 

@@ -26,7 +26,11 @@ class ReferenceTest {
     @ParameterizedTest(name = "{0}, keepHeads={1}")
     @CsvSource({"tiny, false", "tiny-perhead, false", "tiny-perhead, true"})
     void attentionEqualsPyTorchReference(String name, boolean keepHeads) {
-        Fixture fx = Fixture.load(name);
+        check(Fixture.load(name), keepHeads);
+    }
+
+    /** Runs the fixture's pipeline case through the extractor and compares with its PyTorch tensors. */
+    static void check(Fixture fx, boolean keepHeads) {
         JsonNode p = fx.json.get("pipeline");
         Fixture.Tensor pixels = fx.tensor(p.get("pixels").asText());
         Fixture.Tensor eps = fx.tensor(p.get("noise").asText());
