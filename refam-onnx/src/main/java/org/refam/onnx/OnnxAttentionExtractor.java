@@ -573,21 +573,26 @@ public final class OnnxAttentionExtractor implements AttentionExtractor {
             return sharedYTensor;
         }
         PooledTextSpec pt = bundle.pooledText();
-        long[] ids = clipTokenizer.ids(prompt.expression());
-        int len = pt.maxLength();
-        OnnxTensor in = w.clipIds.tensor(1, len);
-        LongBuffer lb = w.clipIds.longs();
-        for (int i = 0; i < len; i++) {
-            long id;
-            if (ids.length > len) {
-                id = i < len - 1 ? ids[i] : ids[ids.length - 1];
-            } else {
-                id = i < ids.length ? ids[i] : pt.padTokenId();
-            }
-            lb.put(i, id);
-        }
+        long[] ids = fitLength(clipTokenizer.ids(prompt.expression()), pt.maxLength(), pt.padTokenId());
+        OnnxTensor in = w.clipIds.tensor(1, ids.length);
+        w.clipIds.longs().put(0, ids);
         OnnxTensor out = w.pooled.tensor(1, pt.dim());
         pooledEncoder.run(Map.of(pt.inputIds().name(), in), Map.of(pt.pooled().name(), out));
+        return out;
+    }
+
+    /**
+     * {@code ids} cut to {@code length} keeping the last (end) token, or padded with {@code pad} up to it.
+     */
+    static long[] fitLength(long[] ids, int length, long pad) {
+        long[] out = new long[length];
+        if (ids.length > length) {
+            System.arraycopy(ids, 0, out, 0, length - 1);
+            out[length - 1] = ids[ids.length - 1];
+        } else {
+            System.arraycopy(ids, 0, out, 0, ids.length);
+            java.util.Arrays.fill(out, ids.length, length, pad);
+        }
         return out;
     }
 

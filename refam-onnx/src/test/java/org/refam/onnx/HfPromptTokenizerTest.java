@@ -151,6 +151,30 @@ class HfPromptTokenizerTest {
     }
 
     @Test
+    void concurrentEncodingEqualsSequential() throws Exception {
+        String[] texts = {"a largest orange goldfish", "the pink", "with a . the", "gold fish gold", "orange"};
+        try (HfPromptTokenizer tok = t5(32)) {
+            List<List<Token>> want = new java.util.ArrayList<>();
+            for (String t : texts) {
+                want.add(tok.encode(t, 0, TokenRole.EXPRESSION));
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<List<Token>>> got = new java.util.ArrayList<>();
+                for (int i = 0; i < 400; i++) {
+                    String t = texts[i % texts.length];
+                    got.add(pool.submit(() -> tok.encode(t, 0, TokenRole.EXPRESSION)));
+                }
+                for (int i = 0; i < got.size(); i++) {
+                    assertThat(got.get(i).get()).isEqualTo(want.get(i % texts.length));
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
+    @Test
     void closeIsIdempotentAndEncodingAfterwardsFails() {
         HfPromptTokenizer tok = t5(8);
         tok.close();

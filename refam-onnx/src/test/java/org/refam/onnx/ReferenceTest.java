@@ -31,18 +31,23 @@ class ReferenceTest {
 
     /** Runs the fixture's pipeline case through the extractor and compares with its PyTorch tensors. */
     static void check(Fixture fx, boolean keepHeads) {
+        check(fx, fx.bundle(), fx.tensor("pipeline-transformer/attn_img2txt"),
+                fx.tensor("pipeline-transformer/attn_txt2txt"), keepHeads);
+    }
+
+    /** The fixture's pipeline inputs through the bundle at {@code bundle}, compared with {@code i2t}/{@code t2t}. */
+    static void check(Fixture fx, java.nio.file.Path bundle, Fixture.Tensor i2t, Fixture.Tensor t2t,
+                      boolean keepHeads) {
         JsonNode p = fx.json.get("pipeline");
         Fixture.Tensor pixels = fx.tensor(p.get("pixels").asText());
         Fixture.Tensor eps = fx.tensor(p.get("noise").asText());
         Fixture.Tensor ids = fx.tensor(p.get("inputIds").asText());
-        Fixture.Tensor i2t = fx.tensor("pipeline-transformer/attn_img2txt");
-        Fixture.Tensor t2t = fx.tensor("pipeline-transformer/attn_txt2txt");
         int gh = p.get("gridHeight").asInt();
         int gw = p.get("gridWidth").asInt();
         int h = p.get("imageHeight").asInt();
         int w = p.get("imageWidth").asInt();
         double t = p.get("timestep").asDouble();
-        try (OnnxAttentionExtractor x = OnnxAttentionExtractor.open(fx.bundle(), "cpu")) {
+        try (OnnxAttentionExtractor x = OnnxAttentionExtractor.open(bundle, "cpu")) {
             TokenizedPrompt prompt = Prompts.expression(p.get("prompt").asText(), x.tokenizer(), false);
             TokenizedPrompt padded = Prompts.pad(prompt, x.tokenizer());
             long[] ours = padded.tokens().stream().mapToLong(tok -> tok.id()).toArray();
