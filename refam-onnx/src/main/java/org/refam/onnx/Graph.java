@@ -153,7 +153,8 @@ final class Graph implements AutoCloseable {
             try {
                 session.close();
             } catch (OrtException e) {
-                throw new RefAmException("ONNX Runtime failed closing the " + section + " session: " + e.getMessage(), e);
+                throw new RefAmException("ONNX Runtime failed closing the " + section + " session: "
+                        + e.getMessage(), e);
             }
         }
     }

@@ -365,7 +365,8 @@ public final class ModelBundle {
                 throw s.error("feeds", "\"txt\"", s.node().get("feeds"));
             }
             if (!s.has("tokenizer")) {
-                throw s.error("tokenizer", "the file name of a tokenizer.json listed in files", s.node().get("tokenizer"));
+                throw s.error("tokenizer", "the file name of a tokenizer.json listed in files",
+                        s.node().get("tokenizer"));
             }
             Path tok = listedFile(s, "tokenizer");
             int maxLength = s.integer("maxLength", 2, MAX_DIM);

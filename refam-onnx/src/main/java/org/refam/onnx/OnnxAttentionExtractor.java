@@ -280,15 +280,17 @@ public final class OnnxAttentionExtractor implements AttentionExtractor {
                     throw new CudaFailure(e.getMessage(), e);
                 }
             }
-            out[0] = graph(env, "transformer", tr.file(), opts, cudaId, tr.inputs().values(),
+            out[0] = graph(env, "transformer", tr.file(), opts, cudaId, disabled, tr.inputs().values(),
                     List.of(tr.outputs().values().stream().filter(s -> !s.role().equals("pred")).toArray(
                             ModelBundle.TensorSpec[]::new)));
-            out[1] = graph(env, "textEncoder", te.file(), opts, cudaId, List.of(te.inputIds()), List.of(te.hidden()));
+            out[1] = graph(env, "textEncoder", te.file(), opts, cudaId, disabled, List.of(te.inputIds()),
+                    List.of(te.hidden()));
             if (pt.file() != null) {
-                out[2] = graph(env, "pooledText", pt.file(), opts, cudaId, List.of(pt.inputIds()),
+                out[2] = graph(env, "pooledText", pt.file(), opts, cudaId, disabled, List.of(pt.inputIds()),
                         List.of(pt.pooled()));
             }
-            out[3] = graph(env, "imageEncoder", ie.file(), opts, cudaId, List.of(ie.pixels()), List.of(ie.tokens()));
+            out[3] = graph(env, "imageEncoder", ie.file(), opts, cudaId, disabled, List.of(ie.pixels()),
+                    List.of(ie.tokens()));
             return out;
         } catch (OrtException e) {
             closeAll(out);
@@ -322,18 +324,22 @@ public final class OnnxAttentionExtractor implements AttentionExtractor {
      * the device is the problem ({@link CudaFailure}), failure means the file is ({@link ModelException}).
      */
     private static Graph graph(OrtEnvironment env, String section, Path file, OrtSession.SessionOptions opts,
-                               int cudaId, java.util.Collection<ModelBundle.TensorSpec> inputs,
+                               int cudaId, String disabled, java.util.Collection<ModelBundle.TensorSpec> inputs,
                                java.util.Collection<ModelBundle.TensorSpec> outputs) throws CudaFailure {
         try {
             return Graph.open(env, section, file, opts, inputs, outputs);
         } catch (OrtException e) {
             if (cudaId >= 0) {
-                try (OrtSession.SessionOptions cpu = sessionOptions(0, DEFAULT_DISABLED_OPTIMIZERS);
-                     OrtSession probe = env.createSession(file.toString(), cpu)) {
+                boolean loadsOnCpu;
+                try (OrtSession.SessionOptions cpu = sessionOptions(0, disabled)) {
+                    env.createSession(file.toString(), cpu).close();
+                    loadsOnCpu = true;
+                } catch (OrtException onCpu) {
+                    loadsOnCpu = false;
+                }
+                if (loadsOnCpu) {
                     throw new CudaFailure("the " + section + " graph loads on the CPU but not with CUDA: "
                             + e.getMessage(), e);
-                } catch (OrtException onCpu) {
-                    // The file itself is broken: fall through to the model error.
                 }
             }
             throw new ModelException("cannot load the " + section + " graph " + file + ": " + e.getMessage(), e);

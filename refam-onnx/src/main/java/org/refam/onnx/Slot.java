@@ -55,7 +55,8 @@ final class Slot implements AutoCloseable {
             tensor = int64 ? OnnxTensor.createTensor(env, view.asLongBuffer(), shape)
                     : OnnxTensor.createTensor(env, view.asFloatBuffer(), shape);
         } catch (OrtException e) {
-            throw new RefAmException("cannot create a tensor of shape " + Arrays.toString(shape) + ": " + e.getMessage(), e);
+            throw new RefAmException("cannot create a tensor of shape " + Arrays.toString(shape) + ": "
+                    + e.getMessage(), e);
         }
         this.shape = shape.clone();
         this.elements = (int) count;

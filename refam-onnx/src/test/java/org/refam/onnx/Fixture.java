@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -123,8 +122,7 @@ final class Fixture {
         JsonNode header = JSON.readTree(new String(all, 8, n, java.nio.charset.StandardCharsets.UTF_8));
         int base = 8 + n;
         Map<String, Tensor> out = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : header.properties()) {
             if (e.getKey().equals("__metadata__")) {
                 continue;
             }

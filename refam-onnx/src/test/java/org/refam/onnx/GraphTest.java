@@ -47,7 +47,7 @@ class GraphTest {
                 }
                 Graph g = graphs.get(graph.substring("bundle/".length()));
                 Map<String, OnnxTensor> in = new HashMap<>();
-                for (var e : (Iterable<Map.Entry<String, JsonNode>>) c.get("inputs")::fields) {
+                for (var e : c.get("inputs").properties()) {
                     Fixture.Tensor t = fx.tensor(e.getValue().asText());
                     Slot s = new Slot(env, t.longs() != null);
                     slots.add(s);
@@ -60,7 +60,7 @@ class GraphTest {
                 }
                 Map<String, OnnxTensor> out = new HashMap<>();
                 Map<String, Slot> outSlots = new HashMap<>();
-                for (var e : (Iterable<Map.Entry<String, JsonNode>>) c.get("outputs")::fields) {
+                for (var e : c.get("outputs").properties()) {
                     Slot s = new Slot(env, false);
                     slots.add(s);
                     out.put(e.getKey(), s.tensor(fx.tensor(e.getValue().asText()).shape()));
@@ -69,7 +69,7 @@ class GraphTest {
                 // Twice: the second run reuses the pinned buffers and must overwrite them identically.
                 for (int run = 0; run < 2; run++) {
                     g.run(in, out);
-                    for (var e : (Iterable<Map.Entry<String, JsonNode>>) c.get("outputs")::fields) {
+                    for (var e : c.get("outputs").properties()) {
                         float[] want = fx.tensor(e.getValue().asText()).floats();
                         float[] got = new float[want.length];
                         outSlots.get(e.getKey()).floats().get(0, got);

@@ -102,7 +102,8 @@ class HfPromptTokenizerTest {
         try (HfPromptTokenizer tok = t5(32)) {
             TokenizedPrompt p = Prompts.expression("a largest orange goldfish", tok, false);
             TokenizedPrompt r = MagnetRedistributor.standard().redistribute(p, tok);
-            // The paper's figure: ▁ a ▁largest ▁orange ▁gold fish </s> | ▁ . </s> ▁with </s> ▁ a </s> ▁the </s> ▁pink </s>
+            // The paper's figure:
+            // ▁ a ▁largest ▁orange ▁gold fish </s> | ▁ . </s> ▁with </s> ▁ a </s> ▁the </s> ▁pink </s>
             assertThat(r.tokens()).extracting(Token::text).containsExactly("\u2581", "a", "\u2581largest",
                     "\u2581orange", "\u2581gold", "fish", "</s>", "\u2581", ".", "</s>", "\u2581with", "</s>", "\u2581",
                     "a", "</s>", "\u2581the", "</s>", "\u2581pink", "</s>");

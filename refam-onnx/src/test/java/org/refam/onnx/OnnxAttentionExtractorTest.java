@@ -180,7 +180,8 @@ class OnnxAttentionExtractorTest {
     @Test
     void magnetsTakePositionsAfterTheExpression() {
         TokenizedPrompt p = prompt(mean, "dog");
-        TokenizedPrompt withMagnets = new MagnetRedistributor(List.of("pink", "with")).redistribute(p, mean.tokenizer());
+        TokenizedPrompt withMagnets = new MagnetRedistributor(List.of("pink", "with"))
+                .redistribute(p, mean.tokenizer());
         AttentionMaps maps = mean.extract(ExtractionRequest.of(image(16, 16, 4), withMagnets));
         assertThat(maps.prompt().tokens()).extracting(Token::text).containsExactly("dog", "</s>", "pink", "</s>",
                 "with", "</s>", "<pad>", "<pad>");
