@@ -2,6 +2,8 @@ package org.refam.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -27,9 +29,7 @@ class DeviceTest {
 
     @Test
     void explicitCudaWithoutAGpuFailsWithTheCauseAndAHint() {
-        if (CUDA) {
-            return;
-        }
+        assumeFalse(CUDA, "-Drefam.test.cuda=true: this machine is expected to have CUDA");
         assertThatThrownBy(() -> OnnxAttentionExtractor.open(bundle, "cuda:0"))
                 .isInstanceOf(DeviceUnavailableException.class)
                 .hasMessageContaining("cuda:0")
@@ -40,9 +40,7 @@ class DeviceTest {
 
     @Test
     void autoFallsBackToTheCpuWithOneLogLine() {
-        if (CUDA) {
-            return;
-        }
+        assumeFalse(CUDA, "-Drefam.test.cuda=true: this machine is expected to have CUDA");
         PrintStream saved = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -62,9 +60,7 @@ class DeviceTest {
 
     @Test
     void cudaStartsAndAgreesWithTheCpuWhenEnabled() {
-        if (!CUDA) {
-            return;
-        }
+        assumeTrue(CUDA, "CUDA checks need -Drefam.test.cuda=true, the GPU build (-Pgpu) and a GPU");
         try (OnnxAttentionExtractor gpu = OnnxAttentionExtractor.open(bundle, "cuda:0");
              OnnxAttentionExtractor cpu = OnnxAttentionExtractor.open(bundle, "cpu");
              OnnxAttentionExtractor auto = OnnxAttentionExtractor.open(bundle, "auto")) {
