@@ -156,7 +156,8 @@ public final class OnnxAttentionExtractor implements AttentionExtractor {
     }
 
     /**
-     * Opens the bundle at {@code options.model()} on {@code options.device()}.
+     * Opens the bundle at {@code options.model()} on {@code options.device()}; without a model folder, the model
+     * embedded in this jar (refam-tiny, see {@link EmbeddedModel}).
      *
      * @throws ModelException if there is no model folder, the bundle is invalid, a checksum differs, a graph cannot
      *     be loaded or disagrees with the manifest, or a tokenizer is missing or malformed
@@ -177,11 +178,7 @@ public final class OnnxAttentionExtractor implements AttentionExtractor {
         int workspaces = intProperty(options, "workspaces", 2, 1);
         String disabled = options.property("disabledOptimizers", DEFAULT_DISABLED_OPTIMIZERS).trim();
         Device device = Device.parse(options.device());
-        if (options.model() == null) {
-            throw new ModelException("the onnx backend has no bundled model: set ExtractorOptions.model(...) to a "
-                    + "model bundle folder (see docs/model-bundle.md)");
-        }
-        ModelBundle bundle = ModelBundle.load(options.model());
+        ModelBundle bundle = ModelBundle.load(options.model() != null ? options.model() : EmbeddedModel.folder());
         if (verify) {
             long t0 = System.nanoTime();
             bundle.verifyChecksums();
