@@ -203,7 +203,7 @@ public final class RefAM {
     private ExtractionRequest request(List<RgbImage> frames, TokenizedPrompt prompt) {
         SinkHandler h = config.sinkHandler();
         return new ExtractionRequest(frames, prompt, config.blocks(), config.keepHeads(),
-                h != null && h.usesTextToText(), config.sampling(), config.listener());
+                (h != null && h.usesTextToText()) || config.keepTokenMaps(), config.sampling(), config.listener());
     }
 
     private static void requireKept(TokenizedPrompt prompt, TokenSelection selection) {
@@ -325,11 +325,15 @@ public final class RefAM {
                     kept.length, t, sinkPositions, peak, pixels[peakIndex]);
         }
         return new GroundingResult(prompt, new HeatMap(g.gridHeight(), g.gridWidth(), grid), new HeatMap(h, w, pixels),
-                peak, pixels[peakIndex], mask, tokenMaps, selection, agg.sinks, maps.provider(), timings);
+                peak, pixels[peakIndex], mask, tokenMaps,
+                agg.text == null ? null : new HeatMap(t, t, agg.text), selection, agg.sinks, maps.provider(), timings);
     }
 
-    /** The averaged {@code [N, T]} attention and the sinks found on the way. */
-    private record Aggregate(float[] matrix, List<BlockSinks> sinks, long sinkNanos) {
+    /**
+     * The averaged {@code [N, T]} attention, the averaged raw {@code [T, T]} text attention when per-token maps are
+     * kept (else null), and the sinks found on the way.
+     */
+    private record Aggregate(float[] matrix, float[] text, List<BlockSinks> sinks, long sinkNanos) {
     }
 
     private Aggregate aggregate(AttentionMaps maps) {
@@ -348,6 +352,8 @@ public final class RefAM {
         float[] acc = count == 1 ? work : new float[n * t];
         float[] head = null;
         float[] text = null;
+        float[] textAcc = null;
+        int textSlices = 0;
         List<BlockSinks> sinks = new ArrayList<>();
         long sinkNanos = 0;
         for (int k = 0; k < count; k++) {
@@ -375,6 +381,13 @@ public final class RefAM {
             } else {
                 AttentionKernels.accumulateHeadMean(s.imageToText(), 1f, work);
             }
+            if (config.keepTokenMaps() && s.textToText() != null) {
+                if (textAcc == null) {
+                    textAcc = new float[t * t];
+                }
+                AttentionKernels.accumulateHeadMean(s.textToText(), 1f, textAcc);
+                textSlices++;
+            }
             if (handler != null) {
                 float[] txt = null;
                 if (s.textToText() != null && handler.usesTextToText()) {
@@ -401,7 +414,12 @@ public final class RefAM {
         if (renorm == Renormalization.AFTER_AVERAGE) {
             AttentionKernels.renormalizeRows(acc, 0, n, t, keys);
         }
-        return new Aggregate(acc, sinks, sinkNanos);
+        if (textAcc != null) {
+            for (int i = 0; i < textAcc.length; i++) {
+                textAcc[i] /= textSlices;
+            }
+        }
+        return new Aggregate(acc, textAcc, sinks, sinkNanos);
     }
 
     /** The renormalisation key set, or {@code null} for all keys. */
