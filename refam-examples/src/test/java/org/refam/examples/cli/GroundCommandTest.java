@@ -127,4 +127,18 @@ class GroundCommandTest {
         assertThat(badDevice.code()).isNotZero();
         assertThat(badDevice.err()).contains("tpu");
     }
+
+    @Test
+    void inspectDrawsOneTilePerNonPaddingTokenPlusTheMatrix() throws Exception {
+        Path img = image(64, 48);
+        Path out = dir.resolve("inspect.png");
+        Run r = run("inspect", "--backend", "fixture", "--image", img.toString(), "--text", "the red circle",
+                "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("token maps").contains(out.toString());
+        RgbImage picture = Images.read(out);
+        // header (two 2x2-tile panels) plus at least two rows of tiles and the text-to-text matrix on the right
+        assertThat(picture.width()).isGreaterThan(8 * 112);
+        assertThat(picture.height()).isGreaterThan(2 * 112 + 2 * (112 + 30));
+    }
 }
