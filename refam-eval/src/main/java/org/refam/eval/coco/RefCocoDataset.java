@@ -177,7 +177,7 @@ public final class RefCocoDataset implements ImageDataset {
             for (int s = 0; s < n; s++) {
                 RefSentence rs = r.sentences.get(s);
                 samples.add(new SampleEntry(r.sampleId(s), rs.text, Long.toString(r.annId),
-                        r.where + " sentence " + rs.sentId));
+                        file + " " + r.where + " sentence " + rs.sentId));
             }
         }
         List<ImageEntry> images = new ArrayList<>(byImage.size());
