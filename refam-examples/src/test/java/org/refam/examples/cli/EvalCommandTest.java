@@ -106,7 +106,7 @@ class EvalCommandTest {
     @Test
     void refShapesAblationJson() throws Exception {
         Path data = dir.resolve("shapes");
-        Run synth = run("synth", "--out", data.toString(), "--count", "3", "--split", "val");
+        Run synth = run("synth", "--out", data.toString(), "--count", "2", "--split", "val");
         assertThat(synth.code()).as(synth.err()).isZero();
         Run r = run("eval", "--backend", "fixture", "--dataset", data.toString(), "--ablation", "--json", "--out",
                 dir.resolve("a").toString());
