@@ -60,8 +60,30 @@ public final class SegmentationMetrics {
             }
             hit = gt.get(point.x(), point.y());
         }
-        long i = iu[0];
-        long u = iu[1];
+        return accumulate(iu[0], iu[1], point != null, hit);
+    }
+
+    /**
+     * Adds one sample given by its pixel counts instead of its masks, e.g. when replaying per-sample results that
+     * were stored earlier (an interrupted evaluation that resumes). Equivalent to {@link #add(Mask, Mask, PixelPoint)}
+     * on masks with these counts.
+     *
+     * @param intersection {@code |P and G|} in pixels, {@code 0 <= intersection <= union}
+     * @param union {@code |P or G|} in pixels
+     * @param pointHit whether the predicted point lies inside the ground-truth mask; {@code null} when the sample
+     *     has no point (it then does not count for point accuracy)
+     * @return this sample's IoU, in [0, 1]
+     * @throws IllegalArgumentException if the counts are negative or the intersection exceeds the union
+     */
+    public double add(long intersection, long union, Boolean pointHit) {
+        if (intersection < 0 || union < intersection) {
+            throw new IllegalArgumentException("expected 0 <= intersection <= union, got intersection "
+                    + intersection + " and union " + union);
+        }
+        return accumulate(intersection, union, pointHit != null, pointHit != null && pointHit);
+    }
+
+    private double accumulate(long i, long u, boolean hasPoint, boolean hit) {
         double iou = u == 0 ? 0.0 : (double) i / u;
         count++;
         iouSum += iou;
@@ -72,7 +94,7 @@ public final class SegmentationMetrics {
                 aboveThreshold[k]++;
             }
         }
-        if (point != null) {
+        if (hasPoint) {
             pointSamples++;
             if (hit) {
                 pointHits++;

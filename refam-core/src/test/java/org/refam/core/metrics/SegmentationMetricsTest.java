@@ -220,4 +220,41 @@ class SegmentationMetricsTest {
         assertThatThrownBy(() -> m.summary().precisionAt().put(0.3, 1.0))
                 .isInstanceOf(UnsupportedOperationException.class);
     }
+
+    @Test
+    void addingCountsEqualsAddingTheMasksTheyCameFrom() {
+        Random rnd = new Random(11);
+        SegmentationMetrics byMasks = new SegmentationMetrics();
+        SegmentationMetrics byCounts = new SegmentationMetrics();
+        for (int n = 0; n < 30; n++) {
+            int h = 1 + rnd.nextInt(5);
+            int w = 1 + rnd.nextInt(5);
+            boolean[] p = new boolean[h * w];
+            boolean[] g = new boolean[h * w];
+            long i = 0;
+            long u = 0;
+            for (int k = 0; k < p.length; k++) {
+                p[k] = rnd.nextBoolean();
+                g[k] = rnd.nextBoolean();
+                i += p[k] && g[k] ? 1 : 0;
+                u += p[k] || g[k] ? 1 : 0;
+            }
+            PixelPoint pt = rnd.nextBoolean() ? new PixelPoint(rnd.nextInt(w), rnd.nextInt(h)) : null;
+            byMasks.add(new Mask(h, w, p), new Mask(h, w, g), pt);
+            Boolean hit = pt == null ? null : g[pt.y() * w + pt.x()];
+            byCounts.add(i, u, hit);
+        }
+        assertThat(byCounts.summary()).isEqualTo(byMasks.summary());
+    }
+
+    @Test
+    void countsMustBeConsistent() {
+        SegmentationMetrics m = new SegmentationMetrics();
+        assertThatThrownBy(() -> m.add(5, 4, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("intersection 5").hasMessageContaining("union 4");
+        assertThatThrownBy(() -> m.add(-1, 4, true)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(m.count()).isZero();
+        assertThat(m.add(0, 0, false)).isZero();
+        assertThat(m.summary().pointAccuracy()).isZero();
+    }
 }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "refam", mixinStandardHelpOptions = true, version = "refam 0.1.0-SNAPSHOT",
         description = "Training-free referring segmentation from diffusion-transformer attention (RefAM).",
-        subcommands = {GroundCommand.class, InspectCommand.class, SynthCommand.class})
+        subcommands = {GroundCommand.class, InspectCommand.class, SynthCommand.class, EvalCommand.class})
 public final class RefAmCli {
 
     private RefAmCli() {
