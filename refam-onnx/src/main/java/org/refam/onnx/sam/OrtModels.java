@@ -192,8 +192,8 @@ final class OrtModels {
             return env.createSession(file.toString(), opts);
         } catch (OrtException e) {
             if (cudaId >= 0) {
-                try (OrtSession.SessionOptions cpu = options(0);
-                     OrtSession probe = env.createSession(file.toString(), cpu)) {
+                try (OrtSession.SessionOptions cpu = options(0)) {
+                    env.createSession(file.toString(), cpu).close();
                     throw new CudaFailure("the " + role + " " + file + " loads on the CPU but not with CUDA: "
                             + e.getMessage(), e);
                 } catch (OrtException onCpu) {

@@ -2,6 +2,7 @@ package org.refam.onnx.sam;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -182,9 +183,9 @@ public final class SamSegmenter implements PromptableSegmenter {
         try (OnnxTensor x = core.tensor(input, IMAGE_SHAPE);
              OrtSession.Result r = core.encoder.run(Map.of(encoderInput, x), Set.of(encoderOutput))) {
             long[] shape = SegmenterCore.shape(r, encoderOutput, "SAM encoder");
-            if (!java.util.Arrays.equals(shape, EMBEDDING_SHAPE)) {
+            if (!Arrays.equals(shape, EMBEDDING_SHAPE)) {
                 throw new ModelException("the SAM encoder " + files.encoder() + " returned " + encoderOutput + " "
-                        + java.util.Arrays.toString(shape) + ", expected " + java.util.Arrays.toString(EMBEDDING_SHAPE));
+                        + Arrays.toString(shape) + ", expected " + Arrays.toString(EMBEDDING_SHAPE));
             }
             return SegmenterCore.directCopy(r, encoderOutput, "SAM encoder");
         } catch (OrtException e) {
@@ -215,7 +216,7 @@ public final class SamSegmenter implements PromptableSegmenter {
             try (OrtSession.Result r = core.decoder.run(in, Set.of("masks", "iou_predictions"))) {
                 long[] shape = SegmenterCore.shape(r, "masks", role);
                 if (shape.length != 4 || shape[0] != 1 || shape[1] < 1 || shape[2] != h || shape[3] != w) {
-                    throw new ModelException("the " + role + " returned masks " + java.util.Arrays.toString(shape)
+                    throw new ModelException("the " + role + " returned masks " + Arrays.toString(shape)
                             + " for a " + w + "x" + h + " (width x height) image, expected [1, K, " + h + ", " + w
                             + "]");
                 }
@@ -306,7 +307,7 @@ public final class SamSegmenter implements PromptableSegmenter {
         long[] shape = input.getValue().getShape();
         if (shape.length == 3 && shape[2] == 3) {
             throw new ModelException("the " + role + " " + file + " takes " + input.getKey() + " "
-                    + java.util.Arrays.toString(shape) + ": it was exported with the pre-processing inside "
+                    + Arrays.toString(shape) + ": it was exported with the pre-processing inside "
                     + "(samexporter --use-preprocess); export it without that option (input [1, 3, 1024, 1024])");
         }
         OrtModels.requireInputs(inputs, List.of(new OrtModels.Spec(input.getKey(), IMAGE_SHAPE)), role, file, export);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -66,7 +67,7 @@ class ModelValidationTest {
                 .hasMessageContaining(corrupt.toString()).hasMessageContaining("SAM encoder");
         Path truncated = dir.resolve("truncated.onnx");
         byte[] real = Files.readAllBytes(SAM_DECODER);
-        Files.write(truncated, java.util.Arrays.copyOf(real, real.length / 2));
+        Files.write(truncated, Arrays.copyOf(real, real.length / 2));
         assertThatThrownBy(() -> sam(SAM_ENCODER, truncated).open()).isInstanceOf(ModelException.class)
                 .hasMessageContaining(truncated.toString()).hasMessageContaining("SAM decoder");
         Path missing = dir.resolve("nope.onnx");

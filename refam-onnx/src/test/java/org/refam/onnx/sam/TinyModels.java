@@ -5,6 +5,7 @@ import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
@@ -67,7 +68,7 @@ final class TinyModels {
     /** A seeded pseudo-random image (content differs per seed). */
     static RgbImage noise(int width, int height, long seed) {
         byte[] rgb = new byte[3 * width * height];
-        new java.util.Random(seed).nextBytes(rgb);
+        new Random(seed).nextBytes(rgb);
         return new RgbImage(width, height, rgb);
     }
 
