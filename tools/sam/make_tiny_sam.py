@@ -9,6 +9,10 @@ SAM v1 (facebookresearch/segment-anything)
                           (names of samexporter's export_encoder.py without --use-preprocess; the official repository
                           exports only the decoder). Embedding channel c < 3 = 16x16 average pool of input channel c,
                           channels 3..255 = 0, so a test can see where the image and the zero padding landed.
+  encoder_preprocess.onnx the same with the pre-processing inside, as samexporter's export_encoder.py
+                          --use-preprocess writes it (and its pre-built models ship it): input_image [h,w,3] float
+                          0..255 RGB already resized to the longest side 1024 (h, w dynamic); the graph normalises with
+                          SAM's pixel mean/std, moves channels first and zero-pads bottom/right to 1024x1024.
   decoder.onnx            the official scripts/export_onnx_model.py interface with --return-single-mask:
                           image_embeddings [1,256,64,64], point_coords [1,N,2], point_labels [1,N],
                           mask_input [1,1,256,256], has_mask_input [1], orig_im_size [2] (H, W), all float32, N
@@ -108,6 +112,20 @@ def pool_features(x, stride, channels):
 class TinySamEncoder(nn.Module):
     def forward(self, input_image):
         return pool_features(input_image, FRAME // 64, 256)
+
+
+class TinySamEncoderWithPreprocess(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor([123.675, 116.28, 103.53]))  # SAM pixel_mean
+        self.register_buffer("std", torch.tensor([58.395, 57.12, 57.375]))  # SAM pixel_std
+
+    def forward(self, input_image):
+        x = (input_image - self.mean) / self.std
+        x = torch.permute(x, (2, 0, 1))
+        h, w = x.shape[-2:]
+        x = F.pad(x, (0, FRAME - w, 0, FRAME - h))
+        return pool_features(torch.unsqueeze(x, 0), FRAME // 64, 256)
 
 
 class TinySamDecoder(nn.Module):
@@ -213,6 +231,10 @@ def build(out):
     paths = []
     paths.append(export(TinySamEncoder(), (torch.randn(1, 3, FRAME, FRAME),), os.path.join(out, "sam1", "encoder.onnx"),
                         ["input_image"], ["image_embeddings"], None, {"image_embeddings": [1, 256, 64, 64]}))
+    paths.append(export(TinySamEncoderWithPreprocess(), (torch.randn(FRAME, 700, 3) * 50 + 128,),
+                        os.path.join(out, "sam1", "encoder_preprocess.onnx"), ["input_image"], ["image_embeddings"],
+                        {"input_image": {0: "image_height", 1: "image_width"}},
+                        {"image_embeddings": [1, 256, 64, 64]}))
     sam_axes = {"point_coords": {1: "num_points"}, "point_labels": {1: "num_points"}}
     paths.append(export(TinySamDecoder(True), sam_decoder_dummies(), os.path.join(out, "sam1", "decoder.onnx"),
                         SAM_DECODER_INPUTS, SAM_DECODER_OUTPUTS, sam_axes))

@@ -9,6 +9,7 @@ import sys
 import onnx
 import pytest
 import torch
+import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_tiny_sam as m  # noqa: E402
@@ -48,6 +49,21 @@ def test_sam_decoder_interface_matches_the_official_export(graphs):
     assert len(outputs["masks"][1]) == 4
     multi = io(onnx.load(str(graphs / "sam1" / "decoder_multimask.onnx")).graph.output)
     assert multi["iou_predictions"] == (FLOAT, [1, 4])
+
+
+def test_sam_encoders_match_the_samexporter_layouts(graphs):
+    plain = onnx.load(str(graphs / "sam1" / "encoder.onnx")).graph
+    assert io(plain.input) == {"input_image": (FLOAT, [1, 3, 1024, 1024])}
+    assert io(plain.output) == {"image_embeddings": (FLOAT, [1, 256, 64, 64])}
+    pre = onnx.load(str(graphs / "sam1" / "encoder_preprocess.onnx")).graph
+    assert io(pre.input) == {"input_image": (FLOAT, ["image_height", "image_width", 3])}
+
+
+def test_the_preprocessing_encoder_equals_external_preprocessing():
+    img = torch.rand(768, 1024, 3) * 255
+    x = (img - torch.tensor([123.675, 116.28, 103.53])) / torch.tensor([58.395, 57.12, 57.375])
+    x = F.pad(x.permute(2, 0, 1), (0, 0, 0, 256)).unsqueeze(0)
+    torch.testing.assert_close(m.TinySamEncoderWithPreprocess()(img), m.TinySamEncoder()(x))
 
 
 def test_sam2_interface_matches_the_community_export(graphs):

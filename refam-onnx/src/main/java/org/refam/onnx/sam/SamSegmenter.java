@@ -49,9 +49,11 @@ import org.slf4j.LoggerFactory;
  *       with another number of masks get the highest {@code iou_predictions}.</li>
  * </ol>
  *
- * <p>The encoder graph must take one float input {@code [1,3,1024,1024]} (any name: the official repository
- * exports only the decoder; {@code samexporter} without {@code --use-preprocess} names it {@code input_image}) and
- * return {@code image_embeddings [1,256,64,64]} (or a single output of that shape). The decoder must have exactly
+ * <p>The encoder graph must take one float input (any name: the official repository exports only the decoder;
+ * {@code samexporter} names it {@code input_image}) and return {@code image_embeddings [1,256,64,64]} (or a single
+ * output of that shape). The input is either {@code [1,3,1024,1024]}, fed as above, or {@code [h,w,3]} with
+ * dynamic {@code h, w} ({@code samexporter --use-preprocess}, the layout of its pre-built models), fed with the
+ * resized 0..255 RGB image before normalisation and padding, which the graph does itself. The decoder must have exactly
  * the six inputs above, with a dynamic point axis, and return {@code masks} and {@code iou_predictions}. Both are
  * checked when the segmenter opens.
  *
@@ -83,14 +85,22 @@ public final class SamSegmenter implements PromptableSegmenter {
     private final ModelFiles files;
     private final String encoderInput;
     private final String encoderOutput;
+    private final boolean encoderPreprocesses;
     private final float[] zeroMask = new float[SamTransforms.LOW_RES * SamTransforms.LOW_RES];
 
-    private SamSegmenter(SegmenterCore<FloatBuffer> core, ModelFiles files, String encoderInput,
-                         String encoderOutput) {
+    private SamSegmenter(SegmenterCore<FloatBuffer> core, ModelFiles files, EncoderLayout encoder) {
         this.core = core;
         this.files = files;
-        this.encoderInput = encoderInput;
-        this.encoderOutput = encoderOutput;
+        this.encoderInput = encoder.input();
+        this.encoderOutput = encoder.output();
+        this.encoderPreprocesses = encoder.preprocesses();
+    }
+
+    /**
+     * How the encoder graph is fed: {@code preprocesses} is true for an {@code [h, w, 3]} input that normalises
+     * and pads inside the graph.
+     */
+    private record EncoderLayout(String input, String output, boolean preprocesses) {
     }
 
     /**
@@ -179,13 +189,22 @@ public final class SamSegmenter implements PromptableSegmenter {
     }
 
     private FloatBuffer encode(RgbImage image) {
-        float[] input = SamTransforms.samEncoderInput(image);
-        try (OnnxTensor x = core.tensor(input, IMAGE_SHAPE);
+        float[] input;
+        long[] shape;
+        if (encoderPreprocesses) {
+            SamTransforms.Size s = SamTransforms.resizedSize(image.height(), image.width());
+            input = SamTransforms.samResizedHwc(image);
+            shape = new long[] {s.height(), s.width(), 3};
+        } else {
+            input = SamTransforms.samEncoderInput(image);
+            shape = IMAGE_SHAPE;
+        }
+        try (OnnxTensor x = core.tensor(input, shape);
              OrtSession.Result r = core.encoder.run(Map.of(encoderInput, x), Set.of(encoderOutput))) {
-            long[] shape = SegmenterCore.shape(r, encoderOutput, "SAM encoder");
-            if (!Arrays.equals(shape, EMBEDDING_SHAPE)) {
+            long[] got = SegmenterCore.shape(r, encoderOutput, "SAM encoder");
+            if (!Arrays.equals(got, EMBEDDING_SHAPE)) {
                 throw new ModelException("the SAM encoder " + files.encoder() + " returned " + encoderOutput + " "
-                        + Arrays.toString(shape) + ", expected " + Arrays.toString(EMBEDDING_SHAPE));
+                        + Arrays.toString(got) + ", expected " + Arrays.toString(EMBEDDING_SHAPE));
             }
             return SegmenterCore.directCopy(r, encoderOutput, "SAM encoder");
         } catch (OrtException e) {
@@ -277,13 +296,13 @@ public final class SamSegmenter implements PromptableSegmenter {
         OrtModels.Pair pair = OrtModels.open(env, "SAM", files.encoder(), files.decoder(), b.device,
                 b.intraOpThreads);
         try {
-            String[] enc = checkEncoder(pair.encoder(), files.encoder());
+            EncoderLayout enc = checkEncoder(pair.encoder(), files.encoder());
             OrtModels.requireInputs(OrtModels.inputs(pair.decoder(), "SAM decoder", files.decoder()), DECODER_INPUTS,
                     "SAM decoder", files.decoder(), EXPORT);
             OrtModels.requireOutputs(OrtModels.outputs(pair.decoder(), "SAM decoder", files.decoder()),
                     DECODER_OUTPUTS, "SAM decoder", files.decoder(), EXPORT);
             SamSegmenter s = new SamSegmenter(new SegmenterCore<>("SamSegmenter", env, pair, b.cacheSize), files,
-                    enc[0], enc[1]);
+                    enc);
             LOG.debug("opened {}", s);
             return s;
         } catch (RuntimeException e) {
@@ -292,25 +311,23 @@ public final class SamSegmenter implements PromptableSegmenter {
         }
     }
 
-    /** Validates the encoder; returns its input and output names. */
-    private static String[] checkEncoder(OrtSession encoder, Path file) {
+    /** Validates the encoder; returns how to feed it. */
+    private static EncoderLayout checkEncoder(OrtSession encoder, Path file) {
         String role = "SAM encoder";
         Map<String, TensorInfo> inputs = OrtModels.inputs(encoder, role, file);
         Map<String, TensorInfo> outputs = OrtModels.outputs(encoder, role, file);
-        String export = "a SAM image encoder export (one float input [1, 3, 1024, 1024], output image_embeddings "
-                + "[1, 256, 64, 64])";
+        String export = "a SAM image encoder export (one float input [1, 3, 1024, 1024], or [h, w, 3] with the "
+                + "pre-processing inside, and output image_embeddings [1, 256, 64, 64])";
         if (inputs.size() != 1) {
             throw new ModelException("the " + role + " " + file + " has " + inputs.size() + " inputs " + inputs.keySet()
                     + ", expected one image input [1, 3, 1024, 1024] (is it a decoder?)");
         }
         Map.Entry<String, TensorInfo> input = inputs.entrySet().iterator().next();
-        long[] shape = input.getValue().getShape();
-        if (shape.length == 3 && shape[2] == 3) {
-            throw new ModelException("the " + role + " " + file + " takes " + input.getKey() + " "
-                    + Arrays.toString(shape) + ": it was exported with the pre-processing inside "
-                    + "(samexporter --use-preprocess); export it without that option (input [1, 3, 1024, 1024])");
-        }
-        OrtModels.requireInputs(inputs, List.of(new OrtModels.Spec(input.getKey(), IMAGE_SHAPE)), role, file, export);
+        boolean preprocesses = input.getValue().getShape().length == 3;
+        OrtModels.Spec spec = preprocesses
+                ? new OrtModels.Spec(input.getKey(), OrtModels.DYNAMIC, OrtModels.DYNAMIC, 3)
+                : new OrtModels.Spec(input.getKey(), IMAGE_SHAPE);
+        OrtModels.requireInputs(inputs, List.of(spec), role, file, export);
         String output = outputs.containsKey("image_embeddings") ? "image_embeddings"
                 : outputs.size() == 1 ? outputs.keySet().iterator().next() : null;
         if (output == null) {
@@ -318,7 +335,7 @@ public final class SamSegmenter implements PromptableSegmenter {
                     + " but no image_embeddings (is it a SAM2 encoder? use Sam2Segmenter)");
         }
         OrtModels.requireOutputs(outputs, List.of(new OrtModels.Spec(output, EMBEDDING_SHAPE)), role, file, export);
-        return new String[] {input.getKey(), output};
+        return new EncoderLayout(input.getKey(), output, preprocesses);
     }
 
     /**

@@ -111,6 +111,23 @@ final class SamTransforms {
     }
 
     /**
+     * The input of a SAM v1 encoder exported with the pre-processing inside ({@code samexporter
+     * --use-preprocess}): the image resized to {@link #resizedSize} with Pillow's bilinear filter, as 0..255
+     * floats, interleaved RGB ({@code HWC}); the graph normalises and pads it.
+     *
+     * @return {@code newH * newW * 3} floats, the {@code [newH, newW, 3]} tensor's data
+     */
+    static float[] samResizedHwc(RgbImage image) {
+        Size s = resizedSize(image.height(), image.width());
+        byte[] resized = Resampling.resizeRgb8(image.rgb(), image.width(), image.height(), s.width(), s.height());
+        float[] out = new float[resized.length];
+        for (int i = 0; i < resized.length; i++) {
+            out[i] = resized[i] & 0xFF;
+        }
+        return out;
+    }
+
+    /**
      * The SAM2 encoder input ({@code SAM2Transforms}: {@code ToTensor}, {@code Resize((1024, 1024))},
      * {@code Normalize}): the image as floats in 0..1 resized to 1024 x 1024 with the antialiased bilinear filter
      * (torchvision's tensor {@code Resize}, antialias on since torchvision 0.17), then normalised; no padding.

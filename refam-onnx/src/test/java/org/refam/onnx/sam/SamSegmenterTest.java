@@ -139,6 +139,30 @@ class SamSegmenterTest {
     }
 
     @Test
+    void anEncoderWithThePreprocessingInsideGivesTheSameEmbeddingAndMasks() {
+        try (SamSegmenter inside = SamSegmenter.builder().encoder(TinyModels.resource("sam1/encoder_preprocess.onnx"))
+                .decoder(TinyModels.resource("sam1/decoder.onnx")).device("cpu").open()) {
+            for (int[] hw : TinyModels.awkwardSizes()) {
+                RgbImage img = TinyModels.noise(hw[1], hw[0], 7);
+                assertThat(maxAbsDifference(inside.embedding(img), sam.embedding(img))).as("%dx%d", hw[0], hw[1])
+                        .isLessThan(1e-5);
+            }
+            RgbImage img = TinyModels.noise(517, 333, 8);
+            List<PointPrompt> click = List.of(new PointPrompt(300, 200, true));
+            assertThat(inside.segment(img, click).data()).isEqualTo(sam.segment(img, click).data());
+        }
+    }
+
+    private static double maxAbsDifference(float[] a, float[] b) {
+        assertThat(a).hasSameSizeAs(b);
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs((double) a[i] - b[i]));
+        }
+        return max;
+    }
+
+    @Test
     void badPointsFailWithTheirValues() {
         RgbImage img = TinyModels.noise(64, 48, 6);
         assertThatThrownBy(() -> sam.segment(img, List.of())).isInstanceOf(IllegalArgumentException.class)
