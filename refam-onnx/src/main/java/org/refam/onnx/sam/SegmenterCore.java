@@ -61,10 +61,11 @@ final class SegmenterCore<E> {
 
     /** The embedding of {@code image}, from the cache or from {@code encode} (counted in {@link #encoderRuns}). */
     E embedding(RgbImage image, Supplier<E> encode) {
-        return cache.get(ImageKey.of(image), () -> {
+        Supplier<E> counted = () -> {
             encoderRuns.incrementAndGet();
             return encode.get();
-        });
+        };
+        return cache.capacity() == 0 ? counted.get() : cache.get(ImageKey.of(image), counted);
     }
 
     long encoderRuns() {

@@ -120,6 +120,7 @@ class SegmenterLifecycleTest {
     @Test
     void refAmEncodesOneImageOnceForSeveralExpressionsAndMasksAtThePeak() {
         PlantedAttentionExtractor fixture = PlantedAttentionExtractor.create();
+        assertThat(RefAMConfig.defaults().segmenter()).as("the built-in threshold mask is the default").isNull();
         try (SamSegmenter sam = SamSegmenter.open(TinyModels.sam1(), "cpu")) {
             RefAM refam = new RefAM(fixture, RefAMConfig.defaults().toBuilder().segmenter(sam).build());
             RgbImage image = TinyModels.noise(96, 64, 5);
