@@ -37,7 +37,9 @@ public final class Segmenters {
     }
 
     /**
-     * Opens the segmenter named {@code name}, or returns null for {@value #NONE} (or null).
+     * Opens the segmenter named {@code name}, or returns null for {@value #NONE} (or null). {@code name} may carry
+     * the model folder as {@code NAME:DIR} (e.g. {@code sam:models/sam-vit-h}, the CLI's {@code --segmenter}
+     * convention); it then replaces {@code options.model()}.
      *
      * @throws BackendNotFoundException if no provider has that name; the message lists the names available
      */
@@ -45,11 +47,20 @@ public final class Segmenters {
         if (name == null || name.isBlank() || name.trim().equalsIgnoreCase(NONE)) {
             return null;
         }
+        ExtractorOptions opts = options == null ? ExtractorOptions.defaults() : options;
+        int colon = name.indexOf(':');
+        if (colon > 0) {
+            String dir = name.substring(colon + 1).trim();
+            if (!dir.isEmpty()) {
+                opts = opts.toBuilder().model(java.nio.file.Path.of(dir)).build();
+            }
+            name = name.substring(0, colon);
+        }
         String key = name.trim().toLowerCase(Locale.ROOT);
         for (PromptableSegmenterProvider p : providers()) {
             if (p.name().toLowerCase(Locale.ROOT).equals(key)) {
                 LOG.info("Using segmenter '{}' ({})", p.name(), p.getClass().getName());
-                return p.open(options == null ? ExtractorOptions.defaults() : options);
+                return p.open(opts);
             }
         }
         throw new BackendNotFoundException("no promptable segmenter named '" + name + "'; available: "
