@@ -43,7 +43,6 @@ import org.refam.eval.PaperNumbers;
 import org.refam.eval.ReportTables;
 import org.refam.eval.SampleEntry;
 import org.refam.eval.SceneObject;
-import org.refam.eval.Segmenters;
 import org.refam.eval.Skip;
 import org.refam.eval.VideoReport;
 import org.refam.eval.VideoSegmenter;
@@ -117,14 +116,6 @@ final class EvalCommand implements Callable<Integer> {
             description = "DAVIS annotation folder under the DAVIS root (default: ${DEFAULT-VALUE}).")
     String annotations;
 
-    @Option(names = "--segmenter", paramLabel = "NAME", defaultValue = Segmenters.NONE,
-            description = "Promptable segmenter for the mask (SAM...), or none for the built-in threshold mask "
-                    + "(default: ${DEFAULT-VALUE}).")
-    String segmenter;
-
-    @Option(names = "--segmenter-model", paramLabel = "DIR", description = "The segmenter's model folder.")
-    Path segmenterModel;
-
     @Option(names = "--limit", paramLabel = "N", defaultValue = "-1",
             description = "Evaluate only the first N samples (default: all).")
     long limit;
@@ -178,8 +169,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--dataset " + key + " needs --split");
         }
         try (AttentionExtractor extractor = Backends.openExtractor(pipeline.backend, pipeline.extractorOptions());
-             SegmenterHolder seg = new SegmenterHolder(Segmenters.open(segmenter,
-                     pipeline.extractorOptions().toBuilder().model(segmenterModel).build()))) {
+             PipelineOptions.SegmenterHolder seg = pipeline.openSegmenter()) {
             if (key.equals("refdavis")) {
                 return video(extractor, seg.segmenter);
             }
@@ -400,7 +390,7 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private String describe(AttentionExtractor extractor, RefAMConfig config) {
-        return "backend=" + extractor.info().name() + " model=" + pipeline.model + " segmenter=" + segmenter
+        return "backend=" + extractor.info().name() + " model=" + pipeline.model + " segmenter=" + pipeline.segmenter
                 + " " + config.toBuilder().segmenter(null).build();
     }
 
@@ -411,22 +401,6 @@ final class EvalCommand implements Callable<Integer> {
             case "refcocog" -> "RefCOCOg";
             default -> key;
         };
-    }
-
-    /** Closes the segmenter (if any) after the run. */
-    private static final class SegmenterHolder implements AutoCloseable {
-        final PromptableSegmenter segmenter;
-
-        SegmenterHolder(PromptableSegmenter segmenter) {
-            this.segmenter = segmenter;
-        }
-
-        @Override
-        public void close() {
-            if (segmenter != null) {
-                segmenter.close();
-            }
-        }
     }
 
     // ------------------------------------------------------------------------------------------------ RefShapes

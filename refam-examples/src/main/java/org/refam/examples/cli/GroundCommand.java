@@ -58,8 +58,10 @@ final class GroundCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         RgbImage img = Images.read(image);
         GroundingResult r;
-        try (AttentionExtractor extractor = Backends.openExtractor(pipeline.backend, pipeline.extractorOptions())) {
-            r = new RefAM(extractor, pipeline.config(false)).ground(img, text);
+        try (AttentionExtractor extractor = Backends.openExtractor(pipeline.backend, pipeline.extractorOptions());
+             PipelineOptions.SegmenterHolder seg = pipeline.openSegmenter()) {
+            r = new RefAM(extractor, pipeline.config(false).toBuilder().segmenter(seg.segmenter).build())
+                    .ground(img, text);
         }
         Files.createDirectories(out);
         Path overlay = out.resolve("overlay.png");

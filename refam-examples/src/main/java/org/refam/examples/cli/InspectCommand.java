@@ -73,8 +73,10 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         RgbImage img = Images.read(image);
         GroundingResult r;
-        try (AttentionExtractor extractor = Backends.openExtractor(pipeline.backend, pipeline.extractorOptions())) {
-            r = new RefAM(extractor, pipeline.config(true)).ground(img, text);
+        try (AttentionExtractor extractor = Backends.openExtractor(pipeline.backend, pipeline.extractorOptions());
+             PipelineOptions.SegmenterHolder seg = pipeline.openSegmenter()) {
+            r = new RefAM(extractor, pipeline.config(true).toBuilder().segmenter(seg.segmenter).build())
+                    .ground(img, text);
         }
         BufferedImage picture = render(img, r);
         Path parent = out.toAbsolutePath().getParent();

@@ -31,6 +31,15 @@ final class PipelineOptions {
             description = "auto, cpu or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Option(names = "--segmenter", paramLabel = "NAME[:DIR]", defaultValue = "none",
+            description = "Promptable segmenter for the mask: sam:DIR, sam2:DIR, or none for the built-in threshold "
+                    + "mask (default: ${DEFAULT-VALUE}).")
+    String segmenter;
+
+    @Option(names = "--segmenter-model", paramLabel = "DIR",
+            description = "The segmenter's model folder (alternative to NAME:DIR).")
+    Path segmenterModel;
+
     @Option(names = "--no-magnets", description = "Do not append attention magnets.")
     boolean noMagnets;
 
@@ -93,6 +102,28 @@ final class PipelineOptions {
     /** The extractor options these switches describe. */
     ExtractorOptions extractorOptions() {
         return ExtractorOptions.builder().model(model).device(device).build();
+    }
+
+    /** Opens the segmenter these switches name (none: a holder of null); closing the holder closes it. */
+    SegmenterHolder openSegmenter() {
+        return new SegmenterHolder(org.refam.eval.Segmenters.open(segmenter,
+                ExtractorOptions.builder().model(segmenterModel).device(device).build()));
+    }
+
+    /** Closes the segmenter (if any) after the run. */
+    static final class SegmenterHolder implements AutoCloseable {
+        final org.refam.api.PromptableSegmenter segmenter;
+
+        SegmenterHolder(org.refam.api.PromptableSegmenter segmenter) {
+            this.segmenter = segmenter;
+        }
+
+        @Override
+        public void close() {
+            if (segmenter != null) {
+                segmenter.close();
+            }
+        }
     }
 
     /** The pipeline configuration these switches describe, starting from the full pipeline. */
