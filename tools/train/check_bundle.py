@@ -7,7 +7,7 @@ seeded noise at t = 0.5, one pass of ``transformer.onnx``; the content-word maps
 blocks, renormalised over text keys) are summed, upsampled bilinearly and the argmax is tested against the target
 mask. Prints the largest difference to PyTorch and the point accuracy (a small-sample smoke check, not the eval).
 
-    /usr/bin/python3 tools/train/check_bundle.py --bundle models/refam-tiny --checkpoint tools/train/checkpoints \\
+    /usr/bin/python3 tools/train/check_bundle.py --bundle models/refam-tiny --checkpoint tools/runs/export \\
         --val tools/runs/data48/val --count 20
 """
 
@@ -30,7 +30,9 @@ from refam_tools import flux, onnx_numpy, safetensors_io, t5  # noqa: E402
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bundle", default=os.path.join(tt.ROOT, "models/refam-tiny"))
-    ap.add_argument("--checkpoint", default=os.path.join(tt.ROOT, "tools/train/checkpoints"))
+    ap.add_argument("--checkpoint", default=os.path.join(tt.ROOT, "tools/runs/export"),
+                    help="the weights the bundle was exported from (export_latest.sh leaves its snapshot here; "
+                         "tools/train/checkpoints moves on while training runs)")
     ap.add_argument("--val", default=os.path.join(tt.ROOT, "tools/runs/data48/val"))
     ap.add_argument("--count", type=int, default=20)
     ap.add_argument("--magnets", default=".,with,a,the,pink")

@@ -55,4 +55,8 @@ $PY -W ignore -m refam_tools.build_bundle --out "$OUT" --name refam-tiny \
 for f in "$OUT"/*.onnx "$OUT"/tokenizer.json; do cp "$f" "$f.tmp" && mv "$f.tmp" "$f"; done
 $PY -m refam_tools.manifest "$OUT"
 cp "$BUILD/checkpoint.json" "$OUT/training.json"
+# ONNX (NumPy interpreter) against PyTorch on the snapshot, and a small-sample PA (needs the generated val split).
+if [ -f "$ROOT/tools/runs/data48/val/index.json" ]; then
+    $PY "$ROOT/tools/train/check_bundle.py" --bundle "$OUT" --checkpoint "$BUILD" --count 20
+fi
 ls -l "$OUT"

@@ -358,6 +358,15 @@ class Monitor:
             hits = self.point_accuracy(cmap.mean(dim=1))
             res[f"pa_{name}"] = round(hits.mean().item(), 3)
             res[f"pa_{name}_blocks"] = [round(v, 3) for v in per_block]
+            if name == "magnets":
+                # the three best block subsets (mean of their maps), to choose the bundle's defaultBlocks
+                n_blocks = cmap.shape[1]
+                subsets = []
+                for bits in range(1, 2 ** n_blocks):
+                    sel = [l for l in range(n_blocks) if bits >> l & 1]
+                    subsets.append((self.point_accuracy(cmap[:, sel].mean(dim=1)).mean().item(), sel))
+                subsets.sort(key=lambda x: (-x[0], len(x[1])))
+                res["pa_magnets_best_subsets"] = [f"{sel}:{v:.3f}" for v, sel in subsets[:3]]
             cov = self.coverage
             mean_map = cmap.mean(dim=1)
             on_target = (mean_map * cov).sum(dim=1) / cov.sum(dim=1).clamp(min=1e-6)
