@@ -104,6 +104,13 @@ class GroundCommandTest {
         assertThat(missing.code()).isEqualTo(1);
         assertThat(errorLines(missing.err())).singleElement().asString().contains("nope.png");
 
+        Path notImage = dir.resolve("notes.png");
+        Files.writeString(notImage, "this is text, not a PNG");
+        Run garbage = run("ground", "--backend", "fixture", "--image", notImage.toString(), "--text", "the cat",
+                "--out", dir.resolve("o0").toString());
+        assertThat(garbage.code()).isEqualTo(1);
+        assertThat(errorLines(garbage.err())).singleElement().asString().contains("notes.png");
+
         Run empty = run("ground", "--backend", "fixture", "--image", img.toString(), "--text", "  ",
                 "--out", dir.resolve("o2").toString());
         assertThat(empty.code()).isEqualTo(1);
