@@ -59,4 +59,9 @@ cp "$BUILD/checkpoint.json" "$OUT/training.json"
 if [ -f "$ROOT/tools/runs/data48/val/index.json" ]; then
     $PY "$ROOT/tools/train/check_bundle.py" --bundle "$OUT" --checkpoint "$BUILD" --count 20
 fi
+# The PyTorch reference the Java test EmbeddedModelReferenceTest checks the embedded bundle against (tied to this
+# manifest's SHA-256): commit it with the bundle.
+if [ "$OUT" = "$ROOT/models/refam-tiny" ]; then
+    $PY -W ignore "$ROOT/tools/train/make_java_reference.py" --checkpoint "$BUILD" --bundle "$OUT"
+fi
 ls -l "$OUT"

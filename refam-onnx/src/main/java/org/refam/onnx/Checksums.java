@@ -38,6 +38,15 @@ final class Checksums {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /** Lower-case hex SHA-256 of {@code bytes}. */
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+    }
+
     /**
      * Checks {@code file} against {@code expected} (hex, either case).
      *

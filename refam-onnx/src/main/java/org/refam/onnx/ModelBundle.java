@@ -40,6 +40,7 @@ public final class ModelBundle {
     private final Path folder;
     private final String name;
     private final String description;
+    private final String manifestSha256;
     private final Map<String, FileEntry> files;
     private final TransformerSpec transformer;
     private final TextEncoderSpec textEncoder;
@@ -93,12 +94,14 @@ public final class ModelBundle {
     record ImageSpec(int size, String resize, int sizeMultiple, float pixelLow, float pixelHigh, float padValue) {
     }
 
-    private ModelBundle(Path folder, String name, String description, Map<String, FileEntry> files,
+    private ModelBundle(Path folder, String name, String description, String manifestSha256,
+                        Map<String, FileEntry> files,
                         TransformerSpec transformer, TextEncoderSpec textEncoder, PooledTextSpec pooledText,
                         ImageEncoderSpec imageEncoder, ImageSpec image) {
         this.folder = folder;
         this.name = name;
         this.description = description;
+        this.manifestSha256 = manifestSha256;
         this.files = files;
         this.transformer = transformer;
         this.textEncoder = textEncoder;
@@ -127,8 +130,11 @@ public final class ModelBundle {
             throw new ModelException("model bundle " + dir + " has no " + MANIFEST);
         }
         JsonNode root;
+        String digest;
         try {
-            root = MAPPER.readTree(manifest.toFile());
+            byte[] bytes = Files.readAllBytes(manifest);
+            digest = Checksums.sha256(bytes);
+            root = MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw new ModelException(manifest + " is not valid JSON: " + e.getOriginalMessage() + " at line "
                     + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()), e);
@@ -138,7 +144,7 @@ public final class ModelBundle {
         if (root == null || !root.isObject()) {
             throw new ModelException(manifest + ": the manifest must be a JSON object");
         }
-        return new Parser(dir, new Json(manifest.toString(), root, "")).parse();
+        return new Parser(dir, new Json(manifest.toString(), root, ""), digest).parse();
     }
 
     /**
@@ -167,15 +173,27 @@ public final class ModelBundle {
         return description;
     }
 
+    /**
+     * Lower-case hex SHA-256 of {@code manifest.json}: the manifest lists every file's SHA-256, so this identifies
+     * the whole bundle (weights, tokenizer and conventions).
+     */
+    public String manifestSha256() {
+        return manifestSha256;
+    }
+
     /** Listed files, relative to {@link #folder()}, in manifest order. */
     public List<String> files() {
         return List.copyOf(files.keySet());
     }
 
-    /** What an extractor over this bundle can report (no video, no batching). */
+    /**
+     * What an extractor over this bundle can report (no video, no batching); the version is {@code "sha256:"} and
+     * the first 16 hex digits of {@link #manifestSha256()} (the embedded model's cache folder carries the same).
+     */
     public ModelInfo info() {
         return new ModelInfo(name, transformer.blocks(), transformer.heads(), transformer.attentionBlocks(),
-                transformer.defaultBlocks(), transformer.textLength(), false, false);
+                transformer.defaultBlocks(), transformer.textLength(), false, false,
+                "sha256:" + manifestSha256.substring(0, 16));
     }
 
     TransformerSpec transformer() {
@@ -208,11 +226,13 @@ public final class ModelBundle {
         private static final int MAX_DIM = 1 << 24;
         private final Path dir;
         private final Json root;
+        private final String digest;
         private final Map<String, FileEntry> files = new LinkedHashMap<>();
 
-        Parser(Path dir, Json root) {
+        Parser(Path dir, Json root, String digest) {
             this.dir = dir;
             this.root = root;
+            this.digest = digest;
         }
 
         ModelBundle parse() {
@@ -261,7 +281,7 @@ public final class ModelBundle {
                             + " bytes, the manifest lists " + f.bytes() + " (truncated or replaced file)");
                 }
             }
-            return new ModelBundle(dir, name, description, Collections.unmodifiableMap(files), tr, te, pt, ie, im);
+            return new ModelBundle(dir, name, description, digest, Collections.unmodifiableMap(files), tr, te, pt, ie, im);
         }
 
         private void inside(Json where, String rel) {

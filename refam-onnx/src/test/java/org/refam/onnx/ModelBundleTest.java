@@ -46,6 +46,23 @@ class ModelBundleTest {
     }
 
     @Test
+    void theVersionIdentifiesTheManifestAndChangesWithIt() throws IOException {
+        ModelBundle b = ModelBundle.load(bundle);
+        assertThat(b.manifestSha256()).matches("[0-9a-f]{64}")
+                .isEqualTo(Checksums.sha256(bundle.resolve(ModelBundle.MANIFEST)));
+        assertThat(b.info().version()).isEqualTo("sha256:" + b.manifestSha256().substring(0, 16));
+        assertThat(b.info().label()).isEqualTo("refam-fixture-tiny " + b.info().version());
+
+        // another export (here: another description) is another version, although the name stays
+        ObjectNode m = Fixture.manifest(bundle);
+        m.put("description", "the same graphs, exported again");
+        Fixture.writeManifest(bundle, m);
+        ModelBundle again = ModelBundle.load(bundle);
+        assertThat(again.info().name()).isEqualTo(b.info().name());
+        assertThat(again.info().version()).isNotEqualTo(b.info().version());
+    }
+
+    @Test
     void flippedByteFailsTheChecksumNamingFileAndBothDigests() throws IOException {
         Path f = bundle.resolve("text_encoder.onnx");
         String expected = Checksums.sha256(f);

@@ -170,6 +170,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         try (AttentionExtractor extractor = Backends.openExtractor(pipeline.backend, pipeline.extractorOptions());
              PipelineOptions.SegmenterHolder seg = pipeline.openSegmenter()) {
+            modelLabel = extractor.info().label();
             if (key.equals("refdavis")) {
                 return video(extractor, seg.segmenter);
             }
@@ -310,6 +311,8 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private ProgressBar bar;
+    /** The model's name and version, printed under every table: results are only comparable for the same weights. */
+    private String modelLabel;
 
     private EvalOptions options(Path results, long samples, String run) {
         closeBar();
@@ -348,6 +351,7 @@ final class EvalCommand implements Callable<Integer> {
             throws IOException {
         closeBar();
         Files.createDirectories(dir);
+        table = table + "\nModel: " + modelLabel + "\n";
         String skipText = ReportTables.skips(skips, 10);
         Files.writeString(dir.resolve("table.md"), table + (skipText.isEmpty() ? "" : "\n" + skipText),
                 StandardCharsets.UTF_8);
@@ -390,8 +394,8 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private String describe(AttentionExtractor extractor, RefAMConfig config) {
-        return "backend=" + extractor.info().name() + " model=" + pipeline.model + " segmenter=" + pipeline.segmenter
-                + " " + config.toBuilder().segmenter(null).build();
+        return "backend=" + extractor.info().name() + " version=" + extractor.info().version() + " model="
+                + pipeline.model + " segmenter=" + pipeline.segmenter + " " + config.toBuilder().segmenter(null).build();
     }
 
     private static String displayName(String key) {

@@ -103,6 +103,48 @@ class EvalCommandTest {
                 .isCloseTo((s.at("/pipeline/j").asDouble() + s.at("/pipeline/f").asDouble()) / 2, within(1e-12));
     }
 
+    /**
+     * Results name the weights they came from: the header's run and the table carry the model's version (for a
+     * bundle, its manifest's SHA-256), and a results file of other weights is not resumed into. Without this an
+     * eval run from a jar that embeds an older bundle cannot be told apart from one of the committed bundle.
+     */
+    @Test
+    void resultsNameTheModelVersionAndOtherWeightsAreNotMixedIn() throws Exception {
+        Path data = dir.resolve("shapes48");
+        Run synth = run("synth", "--out", data.toString(), "--count", "1", "--split", "val", "--size", "48");
+        assertThat(synth.code()).as(synth.err()).isZero();
+        Path committed = Path.of("..", "models", "refam-tiny").toAbsolutePath().normalize();
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(committed.resolve("manifest.json"))));
+        String version = "sha256:" + sha.substring(0, 16);
+        Path out = dir.resolve("onnx");
+        Run r = run("eval", "--backend", "onnx", "--device", "cpu", "--dataset", data.toString(), "--limit", "2",
+                "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).as("the embedded model is the committed bundle").contains("Model: refam-tiny " + version);
+        assertThat(Files.readString(out.resolve("table.md"))).contains("Model: refam-tiny " + version);
+        assertThat(Files.readAllLines(out.resolve("results.jsonl")).get(0)).contains("version=" + version);
+
+        // the same folder, re-exported in place (another manifest): other weights as far as the results can tell
+        Path bundle = dir.resolve("bundle");
+        Files.createDirectories(bundle);
+        try (java.util.stream.Stream<Path> files = Files.list(committed)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, bundle.resolve(f.getFileName()));
+            }
+        }
+        String[] args = {"eval", "--backend", "onnx", "--device", "cpu", "--model", bundle.toString(), "--dataset",
+            data.toString(), "--limit", "2", "--out", dir.resolve("folder").toString()};
+        Run first = run(args);
+        assertThat(first.code()).as(first.err()).isZero();
+        String manifest = Files.readString(bundle.resolve("manifest.json"));
+        Files.writeString(bundle.resolve("manifest.json"), manifest.replace("\"description\": \"",
+                "\"description\": \"exported again: "));
+        Run resumed = run(args);
+        assertThat(resumed.code()).isNotZero();
+        assertThat(resumed.err()).contains("version=" + version).contains("use another output folder or --restart");
+    }
+
     @Test
     void refShapesAblationJson() throws Exception {
         Path data = dir.resolve("shapes");
