@@ -3,7 +3,8 @@ package org.refam.bench;
 /**
  * JVM flags of the benchmark forks: every benchmark runs once with the scalar kernels and once, in its own JVM,
  * with the {@code jdk.incubator.vector} kernels ({@code -Drefam.kernels=...}, see
- * {@code org.refam.core.kernel.AttentionKernels}).
+ * {@code org.refam.core.kernel.AttentionKernels}). Both add the vector module, which the bandwidth baseline
+ * ({@link ReadBaseline}) needs; the property alone picks the kernels.
  */
 final class Forks {
     static final String SCALAR = "-Drefam.kernels=scalar";

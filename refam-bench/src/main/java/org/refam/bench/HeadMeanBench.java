@@ -42,7 +42,7 @@ public class HeadMeanBench {
 
         FloatTensor attention;
         float[] average;
-        int[] sameBytes;
+        float[] sameBytes;
 
         @Setup(Level.Trial)
         public void setup() {
@@ -50,7 +50,7 @@ public class HeadMeanBench {
             attention = FloatTensor.of(Workloads.attention(rnd, heads, imageTokens, textTokens), heads, imageTokens,
                     textTokens);
             average = new float[imageTokens * textTokens];
-            sameBytes = Workloads.baseline(4L * (heads + 2) * imageTokens * textTokens);
+            sameBytes = ReadBaseline.of(4L * (heads + 2) * imageTokens * textTokens);
         }
 
         @Benchmark
@@ -61,13 +61,14 @@ public class HeadMeanBench {
         }
 
         @Benchmark
-        public int headMeanBaseline() {
-            return Workloads.read(sameBytes);
+        public float headMeanBaseline() {
+            return ReadBaseline.read(sameBytes);
         }
     }
 
     /** Scalar kernels. */
-    @Fork(value = 1, jvmArgsPrepend = {Forks.SCALAR}, jvmArgsAppend = {Forks.HEAP_MIN, Forks.HEAP_MAX})
+    @Fork(value = 1, jvmArgsPrepend = {Forks.ADD_VECTOR_MODULE, Forks.SCALAR},
+            jvmArgsAppend = {Forks.HEAP_MIN, Forks.HEAP_MAX})
     public static class Scalar extends Base {
     }
 

@@ -39,7 +39,7 @@ public class HeatMapBench {
         ImageGeometry geometry;
         float[] grid;
         float[] pixels;
-        int[] pixelBytes;
+        float[] pixelBytes;
 
         @Setup(Level.Trial)
         public void setup() {
@@ -48,7 +48,7 @@ public class HeatMapBench {
             grid = Workloads.uniform(rnd, gridSide * gridSide);
             pixels = new float[imageSide * imageSide];
             AttentionKernels.upsampleBilinear(grid, 0, geometry, pixels);
-            pixelBytes = Workloads.baseline(4L * pixels.length);
+            pixelBytes = ReadBaseline.of(4L * pixels.length);
         }
 
         @Benchmark
@@ -63,13 +63,14 @@ public class HeatMapBench {
         }
 
         @Benchmark
-        public int pixelBaseline() {
-            return Workloads.read(pixelBytes);
+        public float pixelBaseline() {
+            return ReadBaseline.read(pixelBytes);
         }
     }
 
     /** Scalar kernels. */
-    @Fork(value = 1, jvmArgsPrepend = {Forks.SCALAR}, jvmArgsAppend = {Forks.HEAP_MIN, Forks.HEAP_MAX})
+    @Fork(value = 1, jvmArgsPrepend = {Forks.ADD_VECTOR_MODULE, Forks.SCALAR},
+            jvmArgsAppend = {Forks.HEAP_MIN, Forks.HEAP_MAX})
     public static class Scalar extends Base {
     }
 

@@ -56,9 +56,9 @@ public class MatrixKernelsBench {
         double[] sum;
         double[] sumSq;
         double[] share;
-        int[] matrixBytes;
-        int[] renormalizeBytes;
-        int[] maskedSumBytes;
+        float[] matrixBytes;
+        float[] renormalizeBytes;
+        float[] maskedSumBytes;
 
         @Setup(Level.Trial)
         public void setup() {
@@ -72,9 +72,9 @@ public class MatrixKernelsBench {
             sumSq = new double[textTokens];
             share = new double[textTokens];
             long floats = (long) imageTokens * textTokens;
-            matrixBytes = Workloads.baseline(4 * floats);
-            renormalizeBytes = Workloads.baseline(8 * floats);
-            maskedSumBytes = Workloads.baseline(maskedSumBytes(imageTokens, kept));
+            matrixBytes = ReadBaseline.of(4 * floats);
+            renormalizeBytes = ReadBaseline.of(8 * floats);
+            maskedSumBytes = ReadBaseline.of(maskedSumBytes(imageTokens, kept));
         }
 
         /** 64 bytes per 16-float span of a row that holds a kept column, per row, plus the output. */
@@ -89,8 +89,8 @@ public class MatrixKernelsBench {
         }
 
         @Benchmark
-        public int renormalizeBaseline() {
-            return Workloads.read(renormalizeBytes);
+        public float renormalizeBaseline() {
+            return ReadBaseline.read(renormalizeBytes);
         }
 
         @Benchmark
@@ -107,8 +107,8 @@ public class MatrixKernelsBench {
         }
 
         @Benchmark
-        public int matrixBaseline() {
-            return Workloads.read(matrixBytes);
+        public float matrixBaseline() {
+            return ReadBaseline.read(matrixBytes);
         }
 
         @Benchmark
@@ -118,13 +118,14 @@ public class MatrixKernelsBench {
         }
 
         @Benchmark
-        public int maskedSumBaseline() {
-            return Workloads.read(maskedSumBytes);
+        public float maskedSumBaseline() {
+            return ReadBaseline.read(maskedSumBytes);
         }
     }
 
     /** Scalar kernels. */
-    @Fork(value = 1, jvmArgsPrepend = {Forks.SCALAR}, jvmArgsAppend = {Forks.HEAP_MIN, Forks.HEAP_MAX})
+    @Fork(value = 1, jvmArgsPrepend = {Forks.ADD_VECTOR_MODULE, Forks.SCALAR},
+            jvmArgsAppend = {Forks.HEAP_MIN, Forks.HEAP_MAX})
     public static class Scalar extends Base {
     }
 

@@ -54,7 +54,8 @@ public class PostProcessBench {
     }
 
     /** Scalar kernels. */
-    @Fork(value = 1, jvmArgsPrepend = {Forks.SCALAR}, jvmArgsAppend = {Forks.HEAP_MIN, Forks.HEAP_MAX})
+    @Fork(value = 1, jvmArgsPrepend = {Forks.ADD_VECTOR_MODULE, Forks.SCALAR},
+            jvmArgsAppend = {Forks.HEAP_MIN, Forks.HEAP_MAX})
     public static class Scalar extends Base {
     }
 

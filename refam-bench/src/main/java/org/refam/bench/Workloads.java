@@ -127,26 +127,4 @@ final class Workloads {
         }
         return out;
     }
-
-    /**
-     * The memory-bandwidth baseline: a plain sequential read of {@code a} (an int sum, which C2 vectorises, unlike
-     * a float sum whose order it must keep).
-     */
-    static int read(int[] a) {
-        int s = 0;
-        for (int x : a) {
-            s += x;
-        }
-        return s;
-    }
-
-    /** An int array of {@code bytes / 4} elements with arbitrary contents, for {@link #read}. */
-    static int[] baseline(long bytes) {
-        int[] a = new int[Math.toIntExact(bytes / 4)];
-        SplittableRandom rnd = new SplittableRandom(bytes);
-        for (int i = 0; i < a.length; i++) {
-            a[i] = rnd.nextInt();
-        }
-        return a;
-    }
 }

@@ -10,31 +10,41 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@code jdk.incubator.vector} kernels for the loops the JIT does not vectorise well on its own: reductions (row
  * sums in renormalisation and sink statistics, argmax, the masked sum of kept tokens), early-exit scans (the NaN
- * check) and the head mean, which here adds all heads of a row chunk in registers and touches the destination once.
- * Everything else delegates to {@link ScalarKernels}, whose loops C2 already auto-vectorises or which are gathers
- * (column surgery, bilinear upsampling, convolution).
+ * check), the head mean (C2 does not vectorise {@code dst[d + c] += w * src[s + c]} when it cannot prove the two
+ * ranges apart; here all heads of a row chunk are added in registers and the destination is touched once) and
+ * bilinear upsampling (separable: grid rows are interpolated along x once, then output rows are vector blends).
+ * Column surgery, column gathers and the Gaussian convolution delegate to {@link ScalarKernels}.
  *
  * <p>Only loaded reflectively by {@link AttentionKernels} when the module {@code jdk.incubator.vector} is in the
  * boot layer (JVM flag {@code --add-modules jdk.incubator.vector}); nothing else may refer to this class, so
  * that refam-core runs without the module.
  *
  * <p>Numerics: float sums are accumulated in vector lanes and folded into {@code double} every
- * {@value #FOLD_VECTORS} vectors, so results differ from the scalar loops by rounding only (a few ulps per
- * summed term); the sink statistics are accumulated in {@code double} lanes like the scalar code. Multiplications
- * are never fused ({@code fma} is slow where the hardware lacks it).
+ * {@value #FOLD_VECTORS} vectors; the sink statistics of {@value #STATISTICS_ROWS} rows at a time are summed in
+ * float lanes and then folded into the {@code double} accumulators. Results therefore differ from the scalar loops
+ * by rounding only (a few float ulps per summed term); upsampling, argmax and the NaN check give exactly the scalar
+ * results. Multiplications are never fused ({@code fma} is slow where the hardware lacks it).
  *
  * <p>Thread-safety: stateless and thread-safe.
  */
 final class PanamaKernels implements KernelSupport {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /**
+     * For compare-and-blend loops: at most 256 bits. With JDK 17 on AMD Zen 4, a 512-bit compare-into-mask and blend
+     * chain ran 3 to 7 times slower than the 256-bit one (refam-bench, docs/performance.md).
+     */
+    private static final VectorSpecies<Float> FM = F.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : F;
+    private static final VectorSpecies<Float> F128 = FloatVector.SPECIES_128;
     /** Doubles of the preferred shape, and the float species with the same lane count (half the bits). */
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> FD = VectorSpecies.of(float.class,
             VectorShape.forBitSize(D.length() * Float.SIZE));
     /** Vectors summed in float lanes before the partial sum is folded into a double. */
     private static final int FOLD_VECTORS = 64;
-    /** Vectors per argmax block: the block holding the maximum is rescanned for its first occurrence. */
-    private static final int ARGMAX_BLOCK_VECTORS = 32;
+    /** Vectors per block of the argmax and NaN scans: a block with a hit is rescanned element by element. */
+    private static final int BLOCK_VECTORS = 32;
+    /** Rows whose column statistics are summed in float lanes before they are folded into the double sums. */
+    private static final int STATISTICS_ROWS = 16;
     /** A masked sum is vectorised when the kept columns span at most this many vectors; else it is a gather. */
     private static final int MAX_MASKED_SPAN_VECTORS = 4;
 
@@ -134,17 +144,29 @@ final class PanamaKernels implements KernelSupport {
     /** Sum of {@code m[from .. from+length)}, float lanes folded into a double. */
     private static double sum(float[] m, int from, int length) {
         int step = F.length();
-        int bound = F.loopBound(length);
-        int fold = FOLD_VECTORS * step;
+        int unrolled = 4 * step;
         double total = 0;
         int i = 0;
-        while (i < bound) {
-            int end = Math.min(bound, i + fold);
-            FloatVector acc = FloatVector.zero(F);
-            for (; i < end; i += step) {
-                acc = acc.add(FloatVector.fromArray(F, m, from + i));
+        while (length - i >= unrolled) {
+            int end = i + Math.min(FOLD_VECTORS * step, (length - i) / unrolled * unrolled);
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            for (; i < end; i += unrolled) {
+                a0 = a0.add(FloatVector.fromArray(F, m, from + i));
+                a1 = a1.add(FloatVector.fromArray(F, m, from + i + step));
+                a2 = a2.add(FloatVector.fromArray(F, m, from + i + 2 * step));
+                a3 = a3.add(FloatVector.fromArray(F, m, from + i + 3 * step));
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+        }
+        if (length - i >= step) {
+            FloatVector rest = FloatVector.zero(F);
+            for (; length - i >= step; i += step) {
+                rest = rest.add(FloatVector.fromArray(F, m, from + i));
+            }
+            total += rest.reduceLanes(VectorOperators.ADD);
         }
         for (; i < length; i++) {
             total += m[from + i];
@@ -170,71 +192,61 @@ final class PanamaKernels implements KernelSupport {
     @Override
     public void columnStatistics(float[] m, int offset, int rows, int cols, double[] sum, double[] sumSq,
                                  double[] shareSum) {
-        if (cols < D.length()) {
-            scalar.columnStatistics(m, offset, rows, cols, sum, sumSq, shareSum);
-            return;
-        }
-        int step = D.length();
-        int bound = D.loopBound(cols);
-        int r = 0;
-        // four rows per pass over the accumulators: they are loaded and stored once per four rows
-        for (; r + 4 <= rows; r += 4) {
-            int b0 = offset + r * cols;
-            int b1 = b0 + cols;
-            int b2 = b1 + cols;
-            int b3 = b2 + cols;
-            double i0 = inverse(sum(m, b0, cols));
-            double i1 = inverse(sum(m, b1, cols));
-            double i2 = inverse(sum(m, b2, cols));
-            double i3 = inverse(sum(m, b3, cols));
-            int c = 0;
-            for (; c < bound; c += step) {
-                DoubleVector v0 = widen(m, b0 + c);
-                DoubleVector v1 = widen(m, b1 + c);
-                DoubleVector v2 = widen(m, b2 + c);
-                DoubleVector v3 = widen(m, b3 + c);
-                DoubleVector.fromArray(D, sum, c).add(v0).add(v1).add(v2).add(v3).intoArray(sum, c);
-                DoubleVector.fromArray(D, sumSq, c).add(v0.mul(v0)).add(v1.mul(v1)).add(v2.mul(v2))
-                        .add(v3.mul(v3)).intoArray(sumSq, c);
-                DoubleVector.fromArray(D, shareSum, c).add(v0.mul(i0)).add(v1.mul(i1)).add(v2.mul(i2))
-                        .add(v3.mul(i3)).intoArray(shareSum, c);
+        // blocks of rows: per column chunk the block's sums stay in three float registers and are folded into the
+        // double accumulators once per block
+        int step = F.length();
+        int bound = F.loopBound(cols);
+        float[] inverse = new float[STATISTICS_ROWS];
+        double[] inverseD = new double[STATISTICS_ROWS];
+        float[] partial = new float[3 * step];
+        for (int r0 = 0; r0 < rows; r0 += STATISTICS_ROWS) {
+            int n = Math.min(STATISTICS_ROWS, rows - r0);
+            int base = offset + r0 * cols;
+            for (int k = 0; k < n; k++) {
+                double rowSum = sum(m, base + k * cols, cols);
+                inverseD[k] = rowSum > 0 ? 1.0 / rowSum : 0.0;
+                inverse[k] = (float) inverseD[k];
             }
-            for (; c < cols; c++) {
-                double v0 = m[b0 + c];
-                double v1 = m[b1 + c];
-                double v2 = m[b2 + c];
-                double v3 = m[b3 + c];
-                sum[c] = sum[c] + v0 + v1 + v2 + v3;
-                sumSq[c] = sumSq[c] + v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3;
-                shareSum[c] = shareSum[c] + v0 * i0 + v1 * i1 + v2 * i2 + v3 * i3;
+            for (int c = 0; c < bound; c += step) {
+                FloatVector s = FloatVector.zero(F);
+                FloatVector q = s;
+                FloatVector h = s;
+                for (int k = 0; k < n; k++) {
+                    FloatVector v = FloatVector.fromArray(F, m, base + k * cols + c);
+                    s = s.add(v);
+                    q = q.add(v.mul(v));
+                    h = h.add(v.mul(inverse[k]));
+                }
+                s.intoArray(partial, 0);
+                q.intoArray(partial, step);
+                h.intoArray(partial, 2 * step);
+                for (int j = 0; j < step; j += D.length()) {
+                    addWidened(partial, j, sum, c + j);
+                    addWidened(partial, step + j, sumSq, c + j);
+                    addWidened(partial, 2 * step + j, shareSum, c + j);
+                }
             }
-        }
-        for (; r < rows; r++) {
-            int b = offset + r * cols;
-            double inv = inverse(sum(m, b, cols));
-            int c = 0;
-            for (; c < bound; c += step) {
-                DoubleVector v = widen(m, b + c);
-                DoubleVector.fromArray(D, sum, c).add(v).intoArray(sum, c);
-                DoubleVector.fromArray(D, sumSq, c).add(v.mul(v)).intoArray(sumSq, c);
-                DoubleVector.fromArray(D, shareSum, c).add(v.mul(inv)).intoArray(shareSum, c);
-            }
-            for (; c < cols; c++) {
-                double v = m[b + c];
-                sum[c] += v;
-                sumSq[c] += v * v;
-                shareSum[c] += v * inv;
+            for (int c = bound; c < cols; c++) {
+                double s = 0;
+                double q = 0;
+                double h = 0;
+                for (int k = 0; k < n; k++) {
+                    double v = m[base + k * cols + c];
+                    s += v;
+                    q += v * v;
+                    h += v * inverseD[k];
+                }
+                sum[c] += s;
+                sumSq[c] += q;
+                shareSum[c] += h;
             }
         }
     }
 
-    private static double inverse(double rowSum) {
-        return rowSum > 0 ? 1.0 / rowSum : 0.0;
-    }
-
-    /** {@code D.length()} floats from {@code m[at]} as doubles. */
-    private static DoubleVector widen(float[] m, int at) {
-        return (DoubleVector) FloatVector.fromArray(FD, m, at).convertShape(VectorOperators.F2D, D, 0);
+    /** {@code acc[at .. at+D.length()) += partial[from ..]} widened to double. */
+    private static void addWidened(float[] partial, int from, double[] acc, int at) {
+        ((DoubleVector) FloatVector.fromArray(FD, partial, from).convertShape(VectorOperators.F2D, D, 0))
+                .add(DoubleVector.fromArray(D, acc, at)).intoArray(acc, at);
     }
 
     @Override
@@ -262,7 +274,8 @@ final class PanamaKernels implements KernelSupport {
             lo = Math.min(lo, c);
             hi = Math.max(hi, c);
         }
-        int step = F.length();
+        boolean narrow = hi - lo < F128.length();
+        int step = narrow ? F128.length() : F.length();
         int chunks = (hi - lo + step) / step;
         boolean[] kept = new boolean[chunks * step];
         boolean repeated = false;
@@ -275,25 +288,41 @@ final class PanamaKernels implements KernelSupport {
             scalar.sumColumns(m, offset, rows, cols, columns, out, outOffset);
             return;
         }
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        VectorMask<Float>[] masks = new VectorMask[chunks];
-        for (int k = 0; k < chunks; k++) {
-            masks[k] = VectorMask.fromArray(F, kept, k * step);
-        }
+        // each row's span of kept columns is read as vectors; the lanes of other columns are blended to zero (not
+        // multiplied by it: a non-finite value outside the selection stays out)
         int span = chunks * step;
-        for (int r = 0; r < rows; r++) {
-            int base = offset + r * cols + lo;
-            if (base + span > m.length) {
-                // the last rows' chunks would run past the array: gather them
-                scalar.sumColumns(m, offset + r * cols, rows - r, cols, columns, out, outOffset + r);
-                return;
+        int rowsInArray = rows;
+        for (int r = rows - 1; r >= 0 && offset + r * cols + lo + span > m.length; r--) {
+            rowsInArray = r;
+        }
+        if (narrow) {
+            // the usual case, a short expression: one 128-bit vector per row, a cheap horizontal sum
+            VectorMask<Float> mask = VectorMask.fromArray(F128, kept, 0);
+            FloatVector zero = FloatVector.zero(F128);
+            for (int r = 0; r < rowsInArray; r++) {
+                FloatVector v = FloatVector.fromArray(F128, m, offset + r * cols + lo);
+                out[outOffset + r] = zero.blend(v, mask).reduceLanes(VectorOperators.ADD);
             }
-            // masked lanes are skipped, not multiplied by zero: a non-finite value outside the selection stays out
-            FloatVector acc = FloatVector.zero(F);
+        } else {
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            VectorMask<Float>[] masks = new VectorMask[chunks];
             for (int k = 0; k < chunks; k++) {
-                acc = acc.add(FloatVector.fromArray(F, m, base + k * step), masks[k]);
+                masks[k] = VectorMask.fromArray(F, kept, k * step);
             }
-            out[outOffset + r] = acc.reduceLanes(VectorOperators.ADD);
+            FloatVector zero = FloatVector.zero(F);
+            for (int r = 0; r < rowsInArray; r++) {
+                int base = offset + r * cols + lo;
+                FloatVector acc = zero;
+                for (int k = 0; k < chunks; k++) {
+                    acc = acc.add(zero.blend(FloatVector.fromArray(F, m, base + k * step), masks[k]));
+                }
+                out[outOffset + r] = acc.reduceLanes(VectorOperators.ADD);
+            }
+        }
+        if (rowsInArray < rows) {
+            // the last rows' vectors would run past the array: gather them
+            scalar.sumColumns(m, offset + rowsInArray * cols, rows - rowsInArray, cols, columns, out,
+                    outOffset + rowsInArray);
         }
     }
 
@@ -305,7 +334,60 @@ final class PanamaKernels implements KernelSupport {
     @Override
     public void bilinear(float[] grid, int offset, int gridWidth, int[] x0, int[] x1, float[] fx, int[] y0, int[] y1,
                          float[] fy, float[] out) {
-        scalar.bilinear(grid, offset, gridWidth, x0, x1, fx, y0, y1, fy, out);
+        int width = x0.length;
+        if (width < F.length()) {
+            scalar.bilinear(grid, offset, gridWidth, x0, x1, fx, y0, y1, fy, out);
+            return;
+        }
+        // separable: grid rows interpolated along x once (cached in two buffers: output rows visit grid rows in
+        // order), then every output row is a vector blend of two of them. Same float operations as the scalar
+        // loop, so the same result to the bit.
+        float[] top = new float[width];
+        float[] bottom = new float[width];
+        int topRow = -1;
+        int bottomRow = -1;
+        int step = F.length();
+        int bound = F.loopBound(width);
+        for (int y = 0; y < y0.length; y++) {
+            int g0 = y0[y];
+            int g1 = y1[y];
+            if (topRow != g0 && bottomRow == g0) {
+                float[] t = top;
+                top = bottom;
+                bottom = t;
+                bottomRow = topRow;
+                topRow = g0;
+            }
+            if (topRow != g0) {
+                interpolateRow(grid, offset + g0 * gridWidth, x0, x1, fx, top);
+                topRow = g0;
+            }
+            float[] lower = top;
+            if (g1 != g0) {
+                if (bottomRow != g1) {
+                    interpolateRow(grid, offset + g1 * gridWidth, x0, x1, fx, bottom);
+                    bottomRow = g1;
+                }
+                lower = bottom;
+            }
+            float wy = fy[y];
+            int o = y * width;
+            int x = 0;
+            for (; x < bound; x += step) {
+                FloatVector t = FloatVector.fromArray(F, top, x);
+                t.add(FloatVector.fromArray(F, lower, x).sub(t).mul(wy)).intoArray(out, o + x);
+            }
+            for (; x < width; x++) {
+                out[o + x] = top[x] + wy * (lower[x] - top[x]);
+            }
+        }
+    }
+
+    private static void interpolateRow(float[] grid, int row, int[] x0, int[] x1, float[] fx, float[] out) {
+        for (int x = 0; x < out.length; x++) {
+            float a = grid[row + x0[x]];
+            out[x] = a + fx[x] * (grid[row + x1[x]] - a);
+        }
     }
 
     @Override
@@ -315,20 +397,28 @@ final class PanamaKernels implements KernelSupport {
 
     @Override
     public int argmax(float[] v, int offset, int length) {
-        int step = F.length();
-        int bound = F.loopBound(length);
-        int block = ARGMAX_BLOCK_VECTORS * step;
-        // per block: lane-wise maximum (a NaN never compares greater, so it never enters); remember the first
-        // block whose maximum beats every earlier one, then find the first occurrence inside it
+        int step = FM.length();
+        int unrolled = 4 * step;
+        int block = BLOCK_VECTORS * step;
+        int bound = length - length % unrolled;
+        // per block: lane-wise maxima in four independent registers (a NaN never compares greater, so it never
+        // enters); remember the first block whose maximum beats every earlier one, then find the first occurrence
+        // inside it
         float bestValue = Float.NEGATIVE_INFINITY;
         int bestBlock = -1;
         for (int b = 0; b < bound; b += block) {
             int end = Math.min(bound, b + block);
-            FloatVector max = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-            for (int i = b; i < end; i += step) {
-                FloatVector x = FloatVector.fromArray(F, v, offset + i);
-                max = max.blend(x, x.compare(VectorOperators.GT, max));
+            FloatVector m0 = FloatVector.broadcast(FM, Float.NEGATIVE_INFINITY);
+            FloatVector m1 = m0;
+            FloatVector m2 = m0;
+            FloatVector m3 = m0;
+            for (int i = b; i < end; i += unrolled) {
+                m0 = greater(m0, FloatVector.fromArray(FM, v, offset + i));
+                m1 = greater(m1, FloatVector.fromArray(FM, v, offset + i + step));
+                m2 = greater(m2, FloatVector.fromArray(FM, v, offset + i + 2 * step));
+                m3 = greater(m3, FloatVector.fromArray(FM, v, offset + i + 3 * step));
             }
+            FloatVector max = greater(greater(greater(m0, m1), m2), m3);
             if (max.compare(VectorOperators.GT, bestValue).anyTrue()) {
                 bestValue = max.reduceLanes(VectorOperators.MAX);
                 bestBlock = b;
@@ -352,6 +442,11 @@ final class PanamaKernels implements KernelSupport {
         }
         // nothing above -Infinity: only NaN and -Infinity, where the scalar tie rules decide
         return best >= 0 ? best : scalar.argmax(v, offset, length);
+    }
+
+    /** Lane-wise {@code x > max ? x : max}: NaN in {@code x} is ignored. */
+    private static FloatVector greater(FloatVector max, FloatVector x) {
+        return max.blend(x, x.compare(VectorOperators.GT, max));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -416,17 +511,35 @@ final class PanamaKernels implements KernelSupport {
     /** Index (from {@code from}) of the first NaN or infinity in {@code data[from .. from+length)}, or -1. */
     private static int firstNonFinite(float[] data, int from, int length) {
         int step = F.length();
-        int bound = F.loopBound(length);
-        int i = 0;
-        for (; i < bound; i += step) {
-            // |x| <= MAX_VALUE is false exactly for NaN and the infinities
-            VectorMask<Float> finite = FloatVector.fromArray(F, data, from + i).abs()
-                    .compare(VectorOperators.LE, Float.MAX_VALUE);
-            if (!finite.allTrue()) {
-                return i + finite.not().firstTrue();
+        int unrolled = 4 * step;
+        int block = BLOCK_VECTORS * step;
+        int bound = length - length % unrolled;
+        for (int b = 0; b < bound; b += block) {
+            int end = Math.min(bound, b + block);
+            // x - x is 0 for a finite x and NaN for NaN and the infinities; a NaN survives the sums
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            for (int i = b; i < end; i += unrolled) {
+                FloatVector x0 = FloatVector.fromArray(F, data, from + i);
+                FloatVector x1 = FloatVector.fromArray(F, data, from + i + step);
+                FloatVector x2 = FloatVector.fromArray(F, data, from + i + 2 * step);
+                FloatVector x3 = FloatVector.fromArray(F, data, from + i + 3 * step);
+                a0 = a0.add(x0.sub(x0));
+                a1 = a1.add(x1.sub(x1));
+                a2 = a2.add(x2.sub(x2));
+                a3 = a3.add(x3.sub(x3));
+            }
+            if (Float.isNaN(a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD))) {
+                for (int i = b; i < end; i++) {
+                    if (!Float.isFinite(data[from + i])) {
+                        return i;
+                    }
+                }
             }
         }
-        for (; i < length; i++) {
+        for (int i = bound; i < length; i++) {
             if (!Float.isFinite(data[from + i])) {
                 return i;
             }

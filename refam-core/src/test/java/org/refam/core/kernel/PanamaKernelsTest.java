@@ -209,6 +209,42 @@ class PanamaKernelsTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 13, 207, 4097})
+    void bilinearIsBitIdenticalToScalar(int size) {
+        SplittableRandom rnd = new SplittableRandom(size * 19L);
+        int gridWidth = 9;
+        int gridHeight = 6;
+        float[] grid = random(rnd, 2 + gridWidth * gridHeight, -1, 1);
+        int width = size;
+        int height = 23;
+        int[] x0 = new int[width];
+        int[] x1 = new int[width];
+        float[] fx = random(rnd, width, 0, 1);
+        for (int x = 0; x < width; x++) {
+            x0[x] = rnd.nextInt(gridWidth);
+            x1[x] = Math.min(gridWidth - 1, x0[x] + 1);
+        }
+        // grid rows in order with clamped edges (as upsampling makes them), then in random order
+        int[][] rowOrders = new int[2][height];
+        for (int y = 0; y < height; y++) {
+            rowOrders[0][y] = Math.min(gridHeight - 1, Math.max(0, y / 4 - 1));
+            rowOrders[1][y] = rnd.nextInt(gridHeight);
+        }
+        for (int[] y0 : rowOrders) {
+            int[] y1 = new int[height];
+            for (int y = 0; y < height; y++) {
+                y1[y] = rnd.nextInt(4) == 0 ? y0[y] : Math.min(gridHeight - 1, y0[y] + 1);
+            }
+            float[] fy = random(rnd, height, 0, 1);
+            float[] a = new float[width * height];
+            float[] b = new float[width * height];
+            vector.bilinear(grid, 2, gridWidth, x0, x1, fx, y0, y1, fy, a);
+            scalar.bilinear(grid, 2, gridWidth, x0, x1, fx, y0, y1, fy, b);
+            assertThat(a).containsExactly(b);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 13, 207, 4097})
     void argmaxMatchesScalar(int size) {
         SplittableRandom rnd = new SplittableRandom(size * 13L);
         for (int trial = 0; trial < 20; trial++) {
