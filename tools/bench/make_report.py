@@ -373,6 +373,7 @@ def write(args):
     w("")
     w(TARGETS_NOTES)
     w("")
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as f:
         f.write("\n".join(L))
 

@@ -23,6 +23,8 @@ import org.refam.core.kernel.AttentionKernels;
  * attention read once, the average read and written once). {@code heads = 1} is the weighted add of a head-mean
  * slice (the default, with the head mean taken inside the exported graph); {@code heads = 24} is FLUX with
  * per-head attention. T = 207 is the odd size.
+ *
+ * <p>Thread-safety: JMH state per benchmark, run by one thread.
  */
 public class HeadMeanBench {
 

@@ -21,6 +21,8 @@ import org.refam.core.kernel.AttentionKernels;
  * The image-side kernels of method.md step 8: bilinear upsampling of the 64 x 64 heat map to the image (writes
  * {@code side^2} floats) and the argmax over the upsampled map (reads {@code side^2} floats), next to a sequential
  * read of {@code side^2} floats. 1001 is the odd size.
+ *
+ * <p>Thread-safety: JMH state per benchmark, run by one thread.
  */
 public class HeatMapBench {
 

@@ -34,6 +34,8 @@ import org.refam.core.text.DefaultTokenFilter;
  *       that many bytes.</li>
  * </ul>
  * T = 207 is the odd size.
+ *
+ * <p>Thread-safety: JMH state per benchmark, run by one thread.
  */
 public class MatrixKernelsBench {
 

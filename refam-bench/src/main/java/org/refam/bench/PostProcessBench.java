@@ -19,6 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * blocks, 1 or 4 noise samples, T = 256 (schnell) or 512 (dev), attention averaged over heads in the graph
  * ({@code heads = 1}, the default) or per head ({@code heads = 24}), 64 x 64 grid upsampled to 1024 x 1024.
  * {@code tools/bench/postprocess_numpy.py} times the same maths in NumPy.
+ *
+ * <p>Thread-safety: JMH state per benchmark, run by one thread.
  */
 public class PostProcessBench {
 

@@ -18,6 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Why the bandwidth baseline is {@link ReadBaseline}: three sequential reads of the same number of bytes, a cache-
  * resident size (4 MiB, one {@code [4096, 256]} matrix) and a memory-resident one (100 MiB, 24 heads of it). The
  * baseline is the fastest of them.
+ *
+ * <p>Thread-safety: JMH state per benchmark, run by one thread.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
