@@ -25,6 +25,28 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   mvn -q -o -pl refam-bench -am package -DskipTests || mvn -q -pl refam-bench -am package -DskipTests
 fi
 
+# JMH refuses to start while another JMH run holds /tmp/jmh.lock (another benchmark on this machine): wait for it
+# rather than measure two benchmarks against each other
+run_jmh() {
+  local log=$1 rc
+  shift
+  for attempt in $(seq 1 60); do
+    set +e
+    java -jar "$JAR" "$@" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    if [[ $rc == 0 ]]; then
+      return 0
+    fi
+    if ! grep -q "Unable to acquire the JMH lock" "$log"; then
+      return "$rc"
+    fi
+    echo "another JMH run holds the lock; waiting (attempt $attempt)"
+    sleep 60
+  done
+  return 1
+}
+
 echo "== machine"
 "$PYTHON" - "$OUT/machine.json" "$JMH_OPTS" <<'EOF'
 import json, os, platform, re, subprocess, sys
@@ -51,12 +73,11 @@ EOF
 
 echo "== JMH (${JMH_OPTS}, -prof gc); this takes a while"
 # shellcheck disable=SC2086
-java -jar "$JAR" $JMH_OPTS -prof gc -rf json -rff "$OUT/jmh.json" "${1:-.}" 2>&1 | tee "$OUT/jmh.log"
+run_jmh "$OUT/jmh.log" $JMH_OPTS -prof gc -rf json -rff "$OUT/jmh.json" "${1:-.}"
 
 echo "== first call in a fresh JVM (post-processing, single shot, JIT not warmed up)"
-# shellcheck disable=SC2086
-java -jar "$JAR" -bm ss -wi 0 -i 1 -f 5 -p samples=1 -p heads=1 -rf json -rff "$OUT/jmh-cold.json" \
-  'PostProcessBench' 2>&1 | tee "$OUT/jmh-cold.log"
+run_jmh "$OUT/jmh-cold.log" -bm ss -wi 0 -i 1 -f 5 -p samples=1 -p heads=1 -rf json -rff "$OUT/jmh-cold.json" \
+  'PostProcessBench'
 
 echo "== NumPy reference"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" "$ROOT/tools/bench/postprocess_numpy.py" \

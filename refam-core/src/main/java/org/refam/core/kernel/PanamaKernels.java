@@ -2,18 +2,17 @@ package org.refam.core.kernel;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@code jdk.incubator.vector} kernels for the loops the JIT does not vectorise well on its own: reductions (row
- * sums in renormalisation and sink statistics, argmax, the masked sum of kept tokens), early-exit scans (the NaN
- * check), the head mean (C2 does not vectorise {@code dst[d + c] += w * src[s + c]} when it cannot prove the two
- * ranges apart; here all heads of a row chunk are added in registers and the destination is touched once) and
- * bilinear upsampling (separable: grid rows are interpolated along x once, then output rows are vector blends).
- * Column surgery, column gathers and the Gaussian convolution delegate to {@link ScalarKernels}.
+ * sums in renormalisation and sink statistics, argmax), early-exit scans (the NaN check), the head mean (C2 does not
+ * vectorise {@code dst[d + c] += w * src[s + c]} with two unrelated offsets; here it is also blocked so that the
+ * source of each head is read in long runs) and bilinear upsampling (separable: grid rows are interpolated along x
+ * once, then output rows are vector blends). The masked sum of kept columns, column surgery, column gathers and
+ * the Gaussian convolution delegate to {@link ScalarKernels}.
  *
  * <p>Only loaded reflectively by {@link AttentionKernels} when the module {@code jdk.incubator.vector} is in the
  * boot layer (JVM flag {@code --add-modules jdk.incubator.vector}); nothing else may refer to this class, so
@@ -22,8 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Numerics: float sums are accumulated in vector lanes and folded into {@code double} every
  * {@value #FOLD_VECTORS} vectors; the sink statistics of {@value #STATISTICS_ROWS} rows at a time are summed in
  * float lanes and then folded into the {@code double} accumulators. Results therefore differ from the scalar loops
- * by rounding only (a few float ulps per summed term); upsampling, argmax and the NaN check give exactly the scalar
- * results. Multiplications are never fused ({@code fma} is slow where the hardware lacks it).
+ * by rounding only (a few float ulps per summed term); the head mean, upsampling, argmax and the NaN check give
+ * exactly the scalar results. Multiplications are never fused ({@code fma} is slow where the hardware lacks it).
  *
  * <p>Thread-safety: stateless and thread-safe.
  */
@@ -34,7 +33,6 @@ final class PanamaKernels implements KernelSupport {
      * chain ran 3 to 7 times slower than the 256-bit one (refam-bench, docs/performance.md).
      */
     private static final VectorSpecies<Float> FM = F.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : F;
-    private static final VectorSpecies<Float> F128 = FloatVector.SPECIES_128;
     /** Doubles of the preferred shape, and the float species with the same lane count (half the bits). */
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> FD = VectorSpecies.of(float.class,
@@ -45,8 +43,8 @@ final class PanamaKernels implements KernelSupport {
     private static final int BLOCK_VECTORS = 32;
     /** Rows whose column statistics are summed in float lanes before they are folded into the double sums. */
     private static final int STATISTICS_ROWS = 16;
-    /** A masked sum is vectorised when the kept columns span at most this many vectors; else it is a gather. */
-    private static final int MAX_MASKED_SPAN_VECTORS = 4;
+    /** Destination floats of one block of the head mean (16 KiB, half a first-level data cache). */
+    private static final int HEAD_MEAN_BLOCK_FLOATS = 4096;
 
     private final ScalarKernels scalar = new ScalarKernels();
 
@@ -83,26 +81,29 @@ final class PanamaKernels implements KernelSupport {
             return;
         }
         float w = weight / heads;
+        // blocks of rows whose destination stays in the first-level cache; within a block one head at a time, so
+        // the source is read in long contiguous runs (one stream) instead of one short piece of every head per row
+        int blockRows = Math.max(1, HEAD_MEAN_BLOCK_FLOATS / cols);
+        for (int r0 = 0; r0 < rows; r0 += blockRows) {
+            int r1 = Math.min(rows, r0 + blockRows);
+            for (int h = 0; h < heads; h++) {
+                for (int r = r0; r < r1; r++) {
+                    addScaled(src, offset + h * headStride + r * rowStride, w, dst, dstOffset + r * cols, cols);
+                }
+            }
+        }
+    }
+
+    /** {@code dst[d .. d+length) += w * src[s .. s+length)}, the same float operations as the scalar loop. */
+    private static void addScaled(float[] src, int s, float w, float[] dst, int d, int length) {
         int step = F.length();
-        int bound = F.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int d = dstOffset + r * cols;
-            int s = offset + r * rowStride;
-            int c = 0;
-            for (; c < bound; c += step) {
-                FloatVector acc = FloatVector.fromArray(F, src, s + c);
-                for (int h = 1; h < heads; h++) {
-                    acc = acc.add(FloatVector.fromArray(F, src, s + h * headStride + c));
-                }
-                acc.mul(w).add(FloatVector.fromArray(F, dst, d + c)).intoArray(dst, d + c);
-            }
-            for (; c < cols; c++) {
-                float acc = 0f;
-                for (int h = 0; h < heads; h++) {
-                    acc += src[s + h * headStride + c];
-                }
-                dst[d + c] += w * acc;
-            }
+        int bound = F.loopBound(length);
+        int c = 0;
+        for (; c < bound; c += step) {
+            FloatVector.fromArray(F, src, s + c).mul(w).add(FloatVector.fromArray(F, dst, d + c)).intoArray(dst, d + c);
+        }
+        for (; c < length; c++) {
+            dst[d + c] += w * src[s + c];
         }
     }
 
@@ -264,66 +265,9 @@ final class PanamaKernels implements KernelSupport {
 
     @Override
     public void sumColumns(float[] m, int offset, int rows, int cols, int[] columns, float[] out, int outOffset) {
-        if (columns.length < 2) {
-            scalar.sumColumns(m, offset, rows, cols, columns, out, outOffset);
-            return;
-        }
-        int lo = Integer.MAX_VALUE;
-        int hi = Integer.MIN_VALUE;
-        for (int c : columns) {
-            lo = Math.min(lo, c);
-            hi = Math.max(hi, c);
-        }
-        boolean narrow = hi - lo < F128.length();
-        int step = narrow ? F128.length() : F.length();
-        int chunks = (hi - lo + step) / step;
-        boolean[] kept = new boolean[chunks * step];
-        boolean repeated = false;
-        for (int c : columns) {
-            repeated |= kept[c - lo];
-            kept[c - lo] = true;
-        }
-        if (repeated || chunks > MAX_MASKED_SPAN_VECTORS) {
-            // a repeated column counts twice, a wide span is cheaper as a gather
-            scalar.sumColumns(m, offset, rows, cols, columns, out, outOffset);
-            return;
-        }
-        // each row's span of kept columns is read as vectors; the lanes of other columns are blended to zero (not
-        // multiplied by it: a non-finite value outside the selection stays out)
-        int span = chunks * step;
-        int rowsInArray = rows;
-        for (int r = rows - 1; r >= 0 && offset + r * cols + lo + span > m.length; r--) {
-            rowsInArray = r;
-        }
-        if (narrow) {
-            // the usual case, a short expression: one 128-bit vector per row, a cheap horizontal sum
-            VectorMask<Float> mask = VectorMask.fromArray(F128, kept, 0);
-            FloatVector zero = FloatVector.zero(F128);
-            for (int r = 0; r < rowsInArray; r++) {
-                FloatVector v = FloatVector.fromArray(F128, m, offset + r * cols + lo);
-                out[outOffset + r] = zero.blend(v, mask).reduceLanes(VectorOperators.ADD);
-            }
-        } else {
-            @SuppressWarnings({"unchecked", "rawtypes"})
-            VectorMask<Float>[] masks = new VectorMask[chunks];
-            for (int k = 0; k < chunks; k++) {
-                masks[k] = VectorMask.fromArray(F, kept, k * step);
-            }
-            FloatVector zero = FloatVector.zero(F);
-            for (int r = 0; r < rowsInArray; r++) {
-                int base = offset + r * cols + lo;
-                FloatVector acc = zero;
-                for (int k = 0; k < chunks; k++) {
-                    acc = acc.add(zero.blend(FloatVector.fromArray(F, m, base + k * step), masks[k]));
-                }
-                out[outOffset + r] = acc.reduceLanes(VectorOperators.ADD);
-            }
-        }
-        if (rowsInArray < rows) {
-            // the last rows' vectors would run past the array: gather them
-            scalar.sumColumns(m, offset + rowsInArray * cols, rows - rowsInArray, cols, columns, out,
-                    outOffset + rowsInArray);
-        }
+        // a vector version (each row's span of kept columns as one masked 128-bit vector and a horizontal sum) was
+        // no faster than this gather of a few columns per row (refam-bench, docs/performance.md)
+        scalar.sumColumns(m, offset, rows, cols, columns, out, outOffset);
     }
 
     @Override
