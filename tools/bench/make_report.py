@@ -19,7 +19,8 @@ LINE = 64
 
 # kernel benchmark -> (its bandwidth baseline in the same class, bytes the kernel must move, definition of bytes)
 KERNELS = {
-    "headMean": ("headMeanBaseline", lambda p, k: 4 * (int(p["heads"]) + 2) * int(p["imageTokens"]) * int(p["textTokens"]),
+    "headMean": ("headMeanBaseline",
+                 lambda p, k: 4 * (int(p["heads"]) + 2) * int(p["imageTokens"]) * int(p["textTokens"]),
                  "(H + 2) N T floats: the attention read once, the average read and written once"),
     "renormalize": ("renormalizeBaseline", lambda p, k: 8 * int(p["imageTokens"]) * int(p["textTokens"]),
                     "2 N T floats: the matrix read and written in place"),
@@ -161,8 +162,8 @@ def write(args):
       "`tools/bench/make_report.py`; raw results of this run: `" + os.path.basename(os.path.normpath(args.results))
       + "` (git-ignored under `tools/runs/`). Rerun: `tools/bench/run_benchmarks.sh`, which rewrites this file.")
     w("")
-    w("**Read the ratios, not the absolute times.** This run shared 2 CPU cores with other work (the load average "
-      "below was well above 2), so every number is noisy; each ratio compares two measurements of the same run and "
+    w("**Read the ratios, not the absolute times.** This run shared 2 CPU cores with other work (see the load "
+      "average on each settings line: well above 2), so every number is noisy; each ratio compares two measurements of the same run and "
       "is the figure to quote, and even ratios move by tens of per cent between runs. JMH's error column is the "
       "99.9% confidence half-width over 5 one-second iterations. \"best it.\" repeats each ratio with the fastest "
       "iteration of each side, which is less sensitive to interference from other processes.")
@@ -209,6 +210,10 @@ def write(args):
             v = sp[m]
             w(f"| {m} | {statistics.median(v):.2f}x | {min(v):.2f}x - {max(v):.2f}x |")
     w("")
+    w("`maskedSum` runs the same scalar gather in both forks (the vector implementation delegates to it), so its "
+      "\"speed-up\" shows how far two forks of identical code drift apart in this run: read the other speed-ups "
+      "and ratios with that margin.")
+    w("")
     w("Verdict per kernel (all sizes, the implementation chosen with the module):")
     w("")
     for m in KERNELS:
@@ -252,7 +257,8 @@ def write(args):
       "argmax. Buffers are allocated per call as the pipeline does. NumPy: the same maths with whole-array "
       "operations (`postprocess_numpy.py`). Both exclude tokenization, the model and the mask. heads = 1: the "
       "extractor returns head-mean slices (the default, the head mean is taken in the exported graph); heads = 24: "
-      f"per-head slices. Target: NumPy time / Java time >= {TARGET_NUMPY}.")
+      "per-head slices, which cycle through at most 512 MiB of distinct arrays (each larger than the last-level "
+      "cache) in Java and NumPy alike. Target: NumPy time / Java time >= " f"{TARGET_NUMPY}.")
     w("")
     w("| T | samples | heads | slices | Java scalar | Java panama | NumPy (median) | NumPy / scalar | "
       "NumPy / panama | >= 2 (panama) | sinks / kept (Java, NumPy) |")
@@ -270,7 +276,8 @@ def write(args):
         ratio_p = r["medianMs"] / p["score"]
         ok.append(ratio_p >= TARGET_NUMPY)
         jm = mem_by_t.get(r["textTokens"])
-        agree = (f"{jm['sinks']} / {jm['kept']}, {r['sinks']} / {r['kept']}" if jm else f"?, {r['sinks']} / {r['kept']}")
+        java_side = f"{jm['sinks']} / {jm['kept']}" if jm else "?"
+        agree = f"{java_side}, {r['sinks']} / {r['kept']}"
         w(f"| {r['textTokens']} | {r['samples']} | {r['heads']} | {r['samples'] * r['blocks']} | "
           f"{s['score']:.1f} \u00b1 {fmt_err(s['error'])} ms | {p['score']:.1f} \u00b1 {fmt_err(p['error'])} ms | "
           f"{r['medianMs']:.1f} ms | {ratio_s:.2f} | **{ratio_p:.2f}** | {'yes' if ratio_p >= TARGET_NUMPY else 'no'} "
@@ -321,6 +328,20 @@ def write(args):
     w("")
     w(ALLOCATION_NOTES)
     w("")
+    growth = []
+    for t in ("256", "512"):
+        for impl in ("scalar", "panama"):
+            one = idx.get(("PostProcessBench", impl, "postProcess",
+                           tuple(sorted({"textTokens": t, "samples": "1", "blocks": "12", "heads": "1"}.items()))))
+            four = idx.get(("PostProcessBench", impl, "postProcess",
+                            tuple(sorted({"textTokens": t, "samples": "4", "blocks": "12", "heads": "1"}.items()))))
+            if one and four and one["alloc"] is not None and four["alloc"] is not None:
+                per = (four["alloc"] - one["alloc"]) / 36
+                growth.append(f"T = {t}, {impl}: {per / 1024:.1f} KiB per slice ({per / int(t):.0f} T bytes)")
+    if growth:
+        w("Per additional slice (samples 4 minus samples 1, divided by the 36 extra slices, heads = 1): "
+          + "; ".join(growth) + ".")
+        w("")
 
     # ------------------------------------------------------------------------------------------------ memory
     w("## Host memory of one grounding")
@@ -347,6 +368,16 @@ def write(args):
         w(f"Scaling: with 4x the image tokens (64x64 -> 128x128 grid, 1024 -> 2048 px) the call allocates "
           f"{growth:.2f}x as much: linear in N (a buffer square in N would make it about 16x).")
         w("")
+    one = next((m for m in memory if m["gridSide"] == 64 and m["samples"] == 1 and m["textTokens"] == 512), None)
+    four = next((m for m in memory if m["gridSide"] == 64 and m["samples"] == 4 and m["textTokens"] == 512), None)
+    if one and four:
+        extra = ((four["liveBeforeBytes"] - four["inputBytes"]) - (one["liveBeforeBytes"] - one["inputBytes"])) / 36
+        w(f"Live heap beyond the input grows by {fmt_bytes(extra)} per slice (T = 512, samples 4 against 1): G1 "
+          "stores an array larger than half a region in whole regions (4 MiB regions at -Xmx8g), and an image-to-text "
+          "slice of exactly 4 or 8 MiB plus its array header takes one more region. That is real heap an application "
+          "must provide; an extractor that returned its slices in one array, or a region size that is not a divisor "
+          "of the slice size, would avoid it.")
+        w("")
     w(MEMORY_RULE)
     w("")
 
@@ -370,6 +401,17 @@ def write(args):
       f"{', '.join(f'`{m}`' for m in met) or 'none'}; missed (at least one size) by "
       f"{', '.join(f'`{m}`' for m in missed) or 'none'}.")
     w(f"- Post-processing Java >= {TARGET_NUMPY}x NumPy: met in {sum(ok)} of {len(ok)} configurations.")
+    cidx = index(cold)
+    first = [(cidx[k]["score"], cidx[(k[0], "scalar", k[2], k[3])]["score"]) for k in cidx
+             if k[1] == "panama" and (k[0], "scalar", k[2], k[3]) in cidx]
+    if first and all(p_ > s_ for p_, s_ in first):
+        w("- The first call in a fresh JVM is slower with the vector kernels than with the scalar ones (table \"The "
+          "first call\"): the incubating vector API is only fast once C2 has compiled it. For one-shot command-line "
+          "use `-Drefam.kernels=scalar` (or leaving the module out) is the better choice; the vector kernels pay off "
+          "in a long-running process.")
+    w("- Allocation: the per-call buffers are proportional to tokens, not to blocks or heads; the sink handler's "
+      "per-slice statistics are the one item that grows with blocks x tokens (see above).")
+    w("- Host memory: nothing square in the token count (see above).")
     w("")
     w(TARGETS_NOTES)
     w("")
@@ -380,17 +422,19 @@ def write(args):
 
 ALLOCATION_NOTES = """What is expected, per call:
 
-- the kernels allocate nothing per call except `upsampleBilinear` (its per-column and per-row index arrays,
-  `3 (W + H)` words, plus two rows of W floats in the vector implementation) and the vector `columnStatistics`
-  (three arrays of 16 to 48 floats) and `sumColumns` (a mask array of a few booleans): small and independent of
-  blocks, heads and tokens;
-- the post-processing allocates, as the pipeline does, two `N x T` float buffers (work and average), one `T x T`
-  buffer, the `N` grid and the image-size heat map: proportional to tokens but not to blocks or heads. On top of
-  that, the sink handler allocates five `double[T]` arrays per slice (its statistics) and a few small objects per
-  slice (the workspace, the result list): about `48 T` bytes per slice, so `blocks x samples x T` in total. That is
-  small (for T = 512 and 48 slices about 1.2 MB against 16 MB for the two buffers) but it is proportional to
-  blocks x tokens; reusing the statistics arrays across slices (a workspace owned by the pipeline call) would remove
-  it. `GlobalSinkHandler` is outside this branch's files, so it is reported here, not changed."""
+- the kernels allocate nothing that grows with the input, except `upsampleBilinear`: its per-column and per-row
+  index arrays, `3 (W + H)` words, plus two rows of W floats in the vector implementation. The vector
+  `columnStatistics` allocates three arrays of at most 48 floats per call; the facade's `requireFinite` copies the
+  shape and strides. The few hundred bytes per operation of the 24-head `headMean` are most likely JMH's
+  per-iteration bookkeeping spread over few long operations (the kernel allocates nothing; the scalar fork shows
+  them too);
+- the post-processing allocates, as the pipeline does, two `N x T` float buffers (work and average; one when there
+  is a single slice), one `T x T` buffer, the `N` grid and the image-size heat map: proportional to tokens but
+  not to blocks or heads. On top of that, the sink handler allocates its statistics (five `double[T]` arrays) and
+  a few small objects per slice, so that part grows with blocks x samples x T (see the per-slice figure below).
+  It is small next to the buffers, but it is proportional to blocks x tokens; reusing the statistics arrays across
+  the slices of one call (a workspace owned by the call) would remove it. `GlobalSinkHandler` is outside this
+  branch's files, so it is reported here, not changed."""
 
 MEMORY_RULE = """The rule: nothing square in the token count on the host. No buffer of `N x N`, `(N + T)^2` or
 `heads x N x N` floats is ever built; the largest host buffers are `N x T` (the work matrix and the average), and the
@@ -401,26 +445,45 @@ T) x T` floats, held until the call ends: 0.45 GiB for FLUX dev (T = 512) with 4
 head-mean attention, and 24 times that (10.8 GiB) with per-head attention, which is why the head mean belongs in
 the exported graph (`keepHeads = false`, the default)."""
 
-TARGETS_NOTES = """- Kernels >= 0.7 of the bandwidth baseline: see the verdicts above. The vector kernels that only
-  stream (`headMean`, `renormalize`, `nanCheck`, `argmax`) are at or near the baseline; `columnStatistics` does five
-  floating-point operations per element on top of the read and is bound by arithmetic, not memory; `upsample` is a
-  gather along rows and a write-only stream; `maskedSum` reads one cache line per 1 KiB row, so its baseline is
-  a read of only those lines and the kernel pays a horizontal sum and a strided access per row. What was tried:
-  four accumulators instead of one (sums, argmax, NaN scan), 256-bit instead of 512-bit vectors for the
-  compare-and-blend of argmax (the 512-bit masked form was 3 to 7 times slower on this CPU with JDK 17), an
-  arithmetic NaN test (x - x) instead of mask tests, blocks of 16 rows with the column sums held in registers
-  and folded into doubles once per block (2x faster than widening every element to double), fused multiply-add
-  (no measurable change, not kept), a separable upsampling (grid rows interpolated once, output rows as vector
-  blends; bit-identical to the scalar result).
-- Post-processing Java >= 2x NumPy: see the table above.
-- Allocation: see the notes above (the sink handler's per-slice statistics are the one item that grows with
-  blocks x tokens).
-- The scalar kernels are what a JVM without `--add-modules jdk.incubator.vector` runs. Two of their loops are far
-  from the bandwidth and could be improved without the vector API (they belong to `ScalarKernels`, outside this
-  branch's files): the head mean (`dst[d + c] += w * src[s + c]` with two offsets is not vectorised by C2 because it
-  cannot prove the ranges apart; a version that copies the row into a local temporary or handles one head at a
-  time over a whole row would be) and the bilinear upsampling (the separable form of `PanamaKernels.bilinear` works
-  without vectors too)."""
+TARGETS_NOTES = """Why the kernels that miss the bandwidth target miss it, and what was tried (the
+exploratory measurements behind "tried" were made on this machine while building the kernels and are not in the
+tables above):
+
+- `columnStatistics` does five floating-point operations per element (sum, square, share) plus a row sum and a
+  widening to double on top of the read: it is bound by arithmetic on this CPU, not by memory. Tried: per-element
+  widening to double lanes (the first version, about half as fast), blocks of 16 rows whose column sums stay in
+  float registers and are folded into the double accumulators once per block (kept), fused multiply-add (no
+  measurable gain, not kept: it is slow where the hardware lacks it), two dependency chains (no gain).
+- `upsample` interpolates each grid row along x with gathers (64 x W scalar operations) and then writes W x H
+  pixels as vector blends of two interpolated rows; the write-only stream also pays for the cache lines it
+  allocates. Tried: the separable form (kept; bit-identical to the scalar per-pixel form, speed-up in the table
+  above).
+- `maskedSum` reads one 64-byte line per 1 KiB row and pays a horizontal sum per row; its baseline is a sequential
+  read of those lines only. Tried: each row's span of kept columns as one 128-bit vector with a mask and a
+  horizontal sum; it was no faster than the scalar gather, so the vector implementation delegates to the scalar
+  one.
+- `headMean` with 24 heads reads 24 regions 4 or 8 MiB apart. Tried: all heads of a row chunk summed in registers
+  (24 concurrent streams; the first version) and blocks of rows with one head at a time (kept: the destination
+  block stays in the first-level cache and each head is read in 16 KiB runs); block sizes from 16 KiB to the
+  whole matrix made no difference beyond the noise.
+- `argmax`, `nanCheck`, `renormalize`: four accumulators instead of one; for argmax 256-bit instead of 512-bit
+  vectors (with JDK 17 on this CPU a 512-bit compare-into-mask and blend chain ran 3 to 7 times slower); for the
+  NaN check an arithmetic test (`x - x` is NaN exactly for NaN and the infinities) instead of mask tests.
+
+Why Java misses 2x NumPy where it does: the work is dominated by memory traffic on both sides. The heaviest
+configurations stream the extractor's slices (up to 48 x 24 heads x 4096 x 512 floats) once, and NumPy's `sum` over
+the head axis and BLAS `gemv` for the weighted column sums are bandwidth-bound operations too, so the two can only
+differ by the passes each makes over the `N x T` matrices. Per slice the pipeline (mirrored by `PostProcessing`)
+checks the slice, zero-fills the work matrix, adds the head mean into it, reads it for the sink statistics, moves
+the sink's column and adds it into the average; NumPy makes about as many passes, with temporaries. One change in
+the pipeline would remove a pass over the work matrix (outside this branch's files, left to its owner): writing
+the head mean instead of zero-filling and adding (a "set" variant of the kernel).
+
+The scalar kernels are what a JVM without `--add-modules jdk.incubator.vector` runs. Two of their loops are far from
+the bandwidth and could be improved without the vector API (they belong to `ScalarKernels`, outside this branch's
+files): the head mean (C2 does not vectorise `dst[d + c] += w * src[s + c]` with two unrelated offsets, while the
+vector kernel runs the same float operations; see its speed-up above) and the bilinear upsampling (the separable
+form of `PanamaKernels.bilinear` needs no vectors)."""
 
 
 def main(argv=None):

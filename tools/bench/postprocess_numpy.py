@@ -22,7 +22,6 @@ Run with /usr/bin/python3 (Debian's python3-numpy); unset OPENBLAS_CORETYPE / OP
 
 import argparse
 import json
-import math
 import os
 import platform
 import statistics
