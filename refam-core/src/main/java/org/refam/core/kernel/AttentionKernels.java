@@ -1,9 +1,12 @@
 package org.refam.core.kernel;
 
+import java.lang.reflect.InvocationTargetException;
 import java.util.Arrays;
+import java.util.Locale;
 import org.refam.api.FloatTensor;
 import org.refam.api.ImageGeometry;
 import org.refam.api.InvalidAttentionException;
+import org.refam.api.RefAmException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * The numeric hot loops of the RefAM pipeline (method.md section 2, steps 5 to 8): head mean, renormalisation over
  * text keys, sink statistics and column surgery, masked token sums, upsampling, smoothing and argmax. Every method
  * checks shapes, offsets and lengths, then delegates to an implementation chosen once when this class is loaded
- * (today always the scalar one; the choice is logged once).
+ * and logged once: the {@code jdk.incubator.vector} kernels when the JVM runs with
+ * {@code --add-modules jdk.incubator.vector}, the scalar ones otherwise; {@code -Drefam.kernels=scalar|panama}
+ * forces one ({@link #IMPLEMENTATION_PROPERTY}).
  *
  * <p>Matrices are flat {@code float[]}s, row-major, with an explicit offset: an {@code [rows, cols]} matrix at
  * {@code offset} holds element (r, c) at {@code offset + r * cols + c}. Work matrices are dense; attention tensors
@@ -23,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: stateless and thread-safe; callers must not share output arrays between threads.
  */
 public final class AttentionKernels {
+    /**
+     * System property that forces the implementation: {@code scalar}, {@code panama} (needs
+     * {@code --add-modules jdk.incubator.vector}) or {@code auto} (the default).
+     */
+    public static final String IMPLEMENTATION_PROPERTY = "refam.kernels";
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final Logger LOG = LoggerFactory.getLogger(AttentionKernels.class);
     private static final KernelSupport IMPL = choose();
 
@@ -30,13 +41,73 @@ public final class AttentionKernels {
     }
 
     private static KernelSupport choose() {
-        KernelSupport impl = new ScalarKernels();
-        LOG.info("RefAM attention kernels: {} implementation (no jdk.incubator.vector implementation is built in)",
-                impl.name());
-        return impl;
+        Choice c = choose(System.getProperty(IMPLEMENTATION_PROPERTY),
+                ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent());
+        LOG.info("RefAM attention kernels: {} implementation ({})", c.impl().name(), c.reason());
+        return c.impl();
     }
 
-    /** Name of the implementation chosen at start-up ("scalar"). */
+    /** An implementation and why it was taken, for the start-up log line. */
+    record Choice(KernelSupport impl, String reason) {
+    }
+
+    /**
+     * Picks the implementation: {@code scalar} or {@code panama} when {@code requested} names one, else (null,
+     * empty or {@code auto}) the vector kernels when {@code vectorModule} is present and usable, the scalar ones
+     * otherwise. {@code PanamaKernels} is loaded reflectively, so this class never links against the module.
+     *
+     * @throws RefAmException if {@code panama} is requested without the module, or the name is unknown
+     */
+    static Choice choose(String requested, boolean vectorModule) {
+        String name = requested == null ? "auto" : requested.trim().toLowerCase(Locale.ROOT);
+        switch (name) {
+            case "scalar":
+                return new Choice(new ScalarKernels(), "forced by -D" + IMPLEMENTATION_PROPERTY + "=scalar");
+            case "panama":
+                if (!vectorModule) {
+                    throw new RefAmException("-D" + IMPLEMENTATION_PROPERTY + "=panama needs the module "
+                            + VECTOR_MODULE + " in the boot layer: start the JVM with --add-modules " + VECTOR_MODULE
+                            + ", or use -D" + IMPLEMENTATION_PROPERTY + "=scalar");
+                }
+                try {
+                    KernelSupport panama = loadPanama();
+                    return new Choice(panama, "forced by -D" + IMPLEMENTATION_PROPERTY + "=panama; " + panama);
+                } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                    throw new RefAmException("-D" + IMPLEMENTATION_PROPERTY + "=panama: the vector kernels cannot "
+                            + "be used here: " + e, e);
+                }
+            case "":
+            case "auto":
+                if (!vectorModule) {
+                    return new Choice(new ScalarKernels(), VECTOR_MODULE + " is not in the boot layer; start the "
+                            + "JVM with --add-modules " + VECTOR_MODULE + " for the vector kernels");
+                }
+                try {
+                    KernelSupport panama = loadPanama();
+                    return new Choice(panama, VECTOR_MODULE + " is in the boot layer; " + panama);
+                } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                    return new Choice(new ScalarKernels(), "the vector kernels cannot be used here: " + e);
+                }
+            default:
+                throw new RefAmException("unknown kernel implementation -D" + IMPLEMENTATION_PROPERTY + "=" + requested
+                        + "; use scalar, panama or auto");
+        }
+    }
+
+    private static KernelSupport loadPanama() throws ReflectiveOperationException {
+        try {
+            return (KernelSupport) Class.forName(AttentionKernels.class.getPackageName() + ".PanamaKernels")
+                    .getDeclaredConstructor().newInstance();
+        } catch (InvocationTargetException e) {
+            // the constructor refuses platforms with too narrow vectors
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            throw e;
+        }
+    }
+
+    /** Name of the implementation chosen at start-up: "scalar" or "panama". */
     public static String implementationName() {
         return IMPL.name();
     }

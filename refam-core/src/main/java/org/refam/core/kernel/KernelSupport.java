@@ -2,8 +2,8 @@ package org.refam.core.kernel;
 
 /**
  * The hot loops behind {@link AttentionKernels}. Arguments are already validated by the facade: implementations
- * may index without bounds checks of their own. A {@code jdk.incubator.vector} implementation can be added next
- * to {@link ScalarKernels} and chosen at start-up in {@link AttentionKernels}.
+ * may index without bounds checks of their own. {@link ScalarKernels} is the default; {@code PanamaKernels}, the
+ * {@code jdk.incubator.vector} one, is chosen at start-up in {@link AttentionKernels} when the module is present.
  */
 interface KernelSupport {
 
