@@ -11,15 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.refam.api.AttentionExtractor;
 import org.refam.api.BlockSinks;
 import org.refam.api.GroundingResult;
 import org.refam.api.RgbImage;
 import org.refam.api.Sink;
 import org.refam.api.Token;
 import org.refam.api.TokenDecision;
-import org.refam.core.Backends;
-import org.refam.core.RefAM;
 import org.refam.core.image.Images;
 import org.refam.core.image.Overlays;
 import picocli.CommandLine.Command;
@@ -57,12 +54,7 @@ final class GroundCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RgbImage img = Images.read(image);
-        GroundingResult r;
-        try (AttentionExtractor extractor = Backends.openExtractor(pipeline.backend, pipeline.extractorOptions());
-             PipelineOptions.SegmenterHolder seg = pipeline.openSegmenter()) {
-            r = new RefAM(extractor, pipeline.config(false).toBuilder().segmenter(seg.segmenter).build())
-                    .ground(img, text);
-        }
+        GroundingResult r = pipeline.ground(img, text, false);
         Files.createDirectories(out);
         Path overlay = out.resolve("overlay.png");
         Path mask = out.resolve("mask.png");

@@ -12,14 +12,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.refam.api.AttentionExtractor;
 import org.refam.api.FilterReason;
 import org.refam.api.GroundingResult;
 import org.refam.api.HeatMap;
 import org.refam.api.RgbImage;
 import org.refam.api.TokenMap;
-import org.refam.core.Backends;
-import org.refam.core.RefAM;
 import org.refam.core.image.ColorMaps;
 import org.refam.core.image.Images;
 import org.refam.core.image.Overlays;
@@ -72,12 +69,7 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RgbImage img = Images.read(image);
-        GroundingResult r;
-        try (AttentionExtractor extractor = Backends.openExtractor(pipeline.backend, pipeline.extractorOptions());
-             PipelineOptions.SegmenterHolder seg = pipeline.openSegmenter()) {
-            r = new RefAM(extractor, pipeline.config(true).toBuilder().segmenter(seg.segmenter).build())
-                    .ground(img, text);
-        }
+        GroundingResult r = pipeline.ground(img, text, true);
         BufferedImage picture = render(img, r);
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) {

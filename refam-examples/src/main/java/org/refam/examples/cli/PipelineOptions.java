@@ -104,6 +104,19 @@ final class PipelineOptions {
         return ExtractorOptions.builder().model(model).device(device).build();
     }
 
+    /**
+     * Opens the backend and the segmenter, grounds {@code expression} in {@code image} with the configuration these
+     * switches describe, and closes both.
+     */
+    org.refam.api.GroundingResult ground(org.refam.api.RgbImage image, String expression, boolean keepTokenMaps) {
+        try (org.refam.api.AttentionExtractor extractor =
+                     org.refam.core.Backends.openExtractor(backend, extractorOptions());
+             SegmenterHolder seg = openSegmenter()) {
+            return new org.refam.core.RefAM(extractor,
+                    config(keepTokenMaps).toBuilder().segmenter(seg.segmenter).build()).ground(image, expression);
+        }
+    }
+
     /** Opens the segmenter these switches name (none: a holder of null); closing the holder closes it. */
     SegmenterHolder openSegmenter() {
         return new SegmenterHolder(org.refam.eval.Segmenters.open(segmenter,
