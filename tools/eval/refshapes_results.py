@@ -42,6 +42,9 @@ def main():
     ap.add_argument("--work", default=str(ROOT / "tools" / "runs" / "results"), help="scratch folder (ignored by git)")
     ap.add_argument("--count", type=int, default=200, help="val images (default 200: 1825 expressions)")
     ap.add_argument("--doc", default=str(ROOT / "docs" / "results.md"))
+    ap.add_argument("--fresh", action="store_true",
+                    help="discard earlier per-sample results in the work folder (by default a finished or interrupted "
+                         "run is resumed; the eval command refuses results of another model version)")
     args = ap.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -52,8 +55,8 @@ def main():
     if not (val / "index.json").exists():
         run(java + ["synth", "--out", val, "--count", args.count, "--seed", 0, "--split", "val", "--size", 48])
     out = work / "eval"
-    proc = run(java + ["eval", "--dataset", val, "--ablation", "--json", "--restart", "--device", "cpu",
-                       "--out", out], stdout=subprocess.PIPE, text=True)
+    proc = run(java + ["eval", "--dataset", val, "--ablation", "--json", "--device", "cpu", "--out", out]
+               + (["--restart"] if args.fresh else []), stdout=subprocess.PIPE, text=True)
     scores = json.loads(proc.stdout[proc.stdout.index("{"):])
     table = (out / "table.md").read_text()
     model_line = next((l for l in table.splitlines() if l.startswith("Model:")), "Model: unknown")
@@ -110,7 +113,7 @@ def main():
         "",
         f"- Target (model issue): full-pipeline PA >= 85%. Measured: **{pct(full)}%** — "
         + ("met." if full >= 0.85 else "**not met**; refam-tiny is still training (docs/training.md)."),
-        f"- Full pipeline vs raw attention: {pct(full - raw):+s} points; best configuration: `{best}` "
+        f"- Full pipeline vs raw attention: {100 * (full - raw):+.1f} points; best configuration: `{best}` "
         f"({pct(scores[best]['pointAccuracy'])}%).",
         f"- Baselines: random object {pct(scores['randomObject']['pointAccuracy'])}%, image centre "
         f"{pct(scores['imageCenter']['pointAccuracy'])}%.",
