@@ -384,9 +384,9 @@ def write(args):
     # ------------------------------------------------------------------------------------------------ not measured
     w("## End to end on the tiny model")
     w("")
-    w("**Not yet measured.** No trained tiny model was available in this session; this section will hold the time "
-      "per grounding (tokenize, extract, post-process, mask) and its split, measured with the same settings "
-      "line as above.")
+    w("Measured separately, Java against PyTorch eager on the same refam-tiny weights in the same session, with the "
+      "time per grounding split by stage: [performance-e2e.md](performance-e2e.md), written by "
+      "`tools/bench/e2e_compare.sh`.")
     w("")
     w("## GPU")
     w("")
