@@ -16,6 +16,9 @@ import java.util.Map;
  * @param peakScore the heat map's value at the peak
  * @param mask the referred object's mask at image size
  * @param tokenMaps per-token maps on the grid (empty unless requested in the configuration)
+ * @param textAttention the text-query x text-key attention averaged over heads, blocks and passes, as the model
+ *     paid it (before sink handling), a {@code T x T} map with row = query; {@code null} unless per-token maps
+ *     were requested and the extractor reported text-to-text attention. Global sinks show as bright columns.
  * @param selection the filter's decision for every token
  * @param sinks sinks found per (forward pass, block)
  * @param provider the execution provider that ran the model
@@ -24,7 +27,8 @@ import java.util.Map;
  * <p>Thread-safety: immutable.
  */
 public record GroundingResult(TokenizedPrompt prompt, HeatMap gridHeatMap, HeatMap imageHeatMap, PixelPoint peak,
-                              double peakScore, Mask mask, List<TokenMap> tokenMaps, TokenSelection selection,
+                              double peakScore, Mask mask, List<TokenMap> tokenMaps, HeatMap textAttention,
+                              TokenSelection selection,
                               List<BlockSinks> sinks, String provider, Map<String, Duration> timings) {
     public GroundingResult {
         tokenMaps = List.copyOf(tokenMaps);

@@ -1,0 +1,174 @@
+package org.refam.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.refam.api.Mask;
+import org.refam.examples.refshapes.Expression;
+import org.refam.examples.refshapes.ObjectInstance;
+import org.refam.examples.refshapes.RefShapesDataset;
+import org.refam.examples.refshapes.Scene;
+
+/** The {@code eval} command end to end on the refam-eval fixtures and a generated RefShapes split, fixture backend. */
+class EvalCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = RefAmCli.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** The fixtures committed in refam-eval (Surefire runs in the module folder). */
+    private static Path fixtures() {
+        Path p = Path.of("..", "refam-eval", "src", "test", "resources", "fixtures").toAbsolutePath().normalize();
+        assertThat(p).as("refam-eval fixtures").isDirectory();
+        return p;
+    }
+
+    @Test
+    void refcocoTableResultsAndResume() throws Exception {
+        Path out = dir.resolve("out");
+        String[] args = {"eval", "--backend", "fixture", "--dataset", "refcoco", "--root",
+            fixtures().resolve("refer").toString(), "--split", "val", "--out", out.toString()};
+        Run r = run(args);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| RefCOCO val (unc) | samples | skipped | oIoU | mIoU | PA |")
+                .contains("| this run | 5 | 3 |").contains("| RefAM (paper) |  |  | 46.91 |")
+                .contains("Skipped 3 samples").contains("COCO_train2014_000000000003.jpg");
+        assertThat(r.err()).as("progress bar").contains("eval").contains("6/6");
+        List<String> lines = Files.readAllLines(out.resolve("results.jsonl"));
+        assertThat(lines).hasSize(7);
+        assertThat(lines.get(0)).contains("\"type\":\"header\"").contains("refcoco/unc/val");
+        assertThat(lines).filteredOn(l -> l.contains("\"type\":\"skip\"")).hasSize(1);
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertThat(summary.at("/pipeline/count").asInt()).isEqualTo(5);
+        assertThat(summary.at("/pipeline/skipped").asInt()).isEqualTo(3);
+        String table = Files.readString(out.resolve("table.md"));
+
+        Run again = run(args);
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(Files.readAllLines(out.resolve("results.jsonl"))).as("nothing evaluated twice").isEqualTo(lines);
+        assertThat(Files.readString(out.resolve("table.md"))).isEqualTo(table);
+    }
+
+    @Test
+    void limitAndJson() throws Exception {
+        Run r = run("eval", "--backend", "fixture", "--dataset", "refcocog", "--root",
+                fixtures().resolve("refer").toString(), "--split", "test", "--limit", "2", "--json", "--out",
+                dir.resolve("g").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.at("/pipeline/count").asInt()).isEqualTo(2);
+        assertThat(j.at("/pipeline/oIoU").asDouble()).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void refdavisVideoTable() throws Exception {
+        Run r = run("eval", "--backend", "fixture", "--dataset", "refdavis", "--root",
+                fixtures().resolve("davis").toString(), "--out", dir.resolve("v").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| Ref-DAVIS17 val | samples | skipped | J&F | J | F | PA |")
+                .contains("| this run | 12 | 0 |").contains("annotator 1").contains("annotator 2")
+                .contains("| RefAM + SAM2 (paper) |  |  | 57.60 | 54.50 | 60.60 | 68.90 |")
+                .contains("first frame's mask copied");
+        JsonNode s = new ObjectMapper().readTree(dir.resolve("v/summary.json").toFile());
+        assertThat(s.at("/pipeline/jf").asDouble()).isBetween(0.0, 1.0);
+        assertThat(s.at("/pipeline/jf").asDouble())
+                .isCloseTo((s.at("/pipeline/j").asDouble() + s.at("/pipeline/f").asDouble()) / 2, within(1e-12));
+    }
+
+    @Test
+    void refShapesAblationJson() throws Exception {
+        Path data = dir.resolve("shapes");
+        Run synth = run("synth", "--out", data.toString(), "--count", "2", "--split", "val");
+        assertThat(synth.code()).as(synth.err()).isZero();
+        Run r = run("eval", "--backend", "fixture", "--dataset", data.toString(), "--ablation", "--json", "--out",
+                dir.resolve("a").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        RefShapesDataset ds = RefShapesDataset.open(data);
+        int expressions = ds.scenes().stream().mapToInt(s -> s.expressions().size()).sum();
+        assertThat(j.fieldNames()).toIterable().containsExactlyElementsOf(EvalCommand.ABLATION);
+        for (String key : EvalCommand.ABLATION) {
+            JsonNode c = j.get(key);
+            assertThat(c.get("count").asInt()).as(key).isEqualTo(expressions);
+            for (String f : List.of("pointAccuracy", "mIoU", "oIoU", "precAt50")) {
+                assertThat(c.get(f).asDouble()).as(key + " " + f).isBetween(0.0, 1.0);
+            }
+        }
+        // image centre, worked out from the masks: the point is (W/2, H/2); it hits when the target covers it; the
+        // mask is the object under the point, so IoU is 1 exactly when that object is the target (objects of the
+        // standard variant do not overlap) and 0 otherwise
+        int hits = 0;
+        for (Scene s : ds.scenes()) {
+            int cx = s.width() / 2;
+            int cy = s.height() / 2;
+            for (Expression e : s.expressions()) {
+                Mask target = ds.mask(s, s.object(e.target()));
+                if (target.get(cx, cy)) {
+                    hits++;
+                }
+            }
+        }
+        JsonNode centre = j.get("imageCenter");
+        assertThat(centre.get("pointAccuracy").asDouble()).isEqualTo((double) hits / expressions);
+        assertThat(centre.get("mIoU").asDouble()).isEqualTo((double) hits / expressions);
+        assertThat(centre.get("precAt50").asDouble()).isEqualTo((double) hits / expressions);
+        // random object: a centre of some object; IoU is 1 when it is the target's, so mIoU equals PA again
+        JsonNode random = j.get("randomObject");
+        assertThat(random.get("mIoU").asDouble()).isCloseTo(random.get("pointAccuracy").asDouble(), within(1e-12));
+        assertThat(Files.readString(dir.resolve("a/table.md"))).contains("| withMagnets |").contains("| imageCenter |");
+        assertThat(dir.resolve("a/randomObject.jsonl")).isRegularFile();
+        // objects of a scene are all distinct, so at least the sanity of the object list holds
+        for (Scene s : ds.scenes()) {
+            assertThat(s.objects()).extracting(ObjectInstance::id).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void badOptionsAndBadFiles() throws Exception {
+        Run unknown = run("eval", "--backend", "fixture", "--dataset", "nosuch");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown dataset 'nosuch'");
+        Run noSplit = run("eval", "--backend", "fixture", "--dataset", "refcoco", "--root", "x");
+        assertThat(noSplit.code()).isEqualTo(2);
+        assertThat(noSplit.err()).contains("needs --split");
+
+        Path refer = dir.resolve("refer");
+        Files.createDirectories(refer.resolve("refcoco"));
+        Files.createDirectories(refer.resolve("train2014"));
+        byte[] p = Files.readAllBytes(fixtures().resolve("refer/refcoco/refs(unc).p"));
+        Files.write(refer.resolve("refcoco/refs(unc).p"), Arrays.copyOf(p, 100));
+        Files.copy(fixtures().resolve("refer/refcoco/instances.json"), refer.resolve("refcoco/instances.json"));
+        Run truncated = run("eval", "--backend", "fixture", "--dataset", "refcoco", "--root", refer.toString(),
+                "--split", "val", "--out", dir.resolve("t").toString());
+        assertThat(truncated.code()).isEqualTo(1);
+        assertThat(truncated.err()).contains("error: refs pickle").contains("refs(unc).p").contains("truncated");
+    }
+}

@@ -1,0 +1,186 @@
+package org.refam.onnx.sam;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import org.refam.api.ModelException;
+import org.refam.api.PointPrompt;
+import org.refam.api.RgbImage;
+
+/**
+ * What SAM and SAM2 segmenters share: the two sessions, the embedding cache, and a lifecycle in which
+ * {@link #close()} waits for running calls, is idempotent, and makes every later call fail with
+ * {@link IllegalStateException}.
+ *
+ * @param <E> the cached embedding type
+ *
+ * <p>Thread-safety: thread-safe; calls run concurrently under a read lock, close takes the write lock.
+ */
+final class SegmenterCore<E> {
+    final OrtEnvironment env;
+    final OrtSession encoder;
+    final OrtSession decoder;
+    final String device;
+    private final String owner;
+    private final EmbeddingCache<E> cache;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed; // guarded by lock
+    private final AtomicLong encoderRuns = new AtomicLong();
+
+    SegmenterCore(String owner, OrtEnvironment env, OrtModels.Pair sessions, int cacheSize) {
+        this.owner = owner;
+        this.env = env;
+        this.encoder = sessions.encoder();
+        this.decoder = sessions.decoder();
+        this.device = sessions.device();
+        this.cache = new EmbeddingCache<>(cacheSize);
+    }
+
+    /** Takes the read lock; the caller must unlock it. */
+    Lock acquire() {
+        Lock l = lock.readLock();
+        l.lock();
+        if (closed) {
+            l.unlock();
+            throw new IllegalStateException(owner + " is closed");
+        }
+        return l;
+    }
+
+    /** The embedding of {@code image}, from the cache or from {@code encode} (counted in {@link #encoderRuns}). */
+    E embedding(RgbImage image, Supplier<E> encode) {
+        Supplier<E> counted = () -> {
+            encoderRuns.incrementAndGet();
+            return encode.get();
+        };
+        return cache.capacity() == 0 ? counted.get() : cache.get(ImageKey.of(image), counted);
+    }
+
+    long encoderRuns() {
+        return encoderRuns.get();
+    }
+
+    int cacheSize() {
+        return cache.capacity();
+    }
+
+    void close() {
+        Lock l = lock.writeLock();
+        l.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            cache.clear();
+            OrtModels.closeQuietly(encoder);
+            OrtModels.closeQuietly(decoder);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    boolean isClosed() {
+        Lock l = lock.readLock();
+        l.lock();
+        try {
+            return closed;
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /** A tensor over {@code data} (ONNX Runtime copies heap buffers into native memory). */
+    OnnxTensor tensor(float[] data, long... shape) throws OrtException {
+        return OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
+    }
+
+    /** A tensor that reads {@code direct} in place (no copy); the buffer must outlive the tensor. */
+    OnnxTensor tensor(FloatBuffer direct, long... shape) throws OrtException {
+        return OnnxTensor.createTensor(env, direct.duplicate(), shape);
+    }
+
+    /** A direct, native-order copy of a float output (so later runs can feed it without copying again). */
+    static FloatBuffer directCopy(OrtSession.Result result, String name, String role) {
+        FloatBuffer src = floats(result, name, role);
+        FloatBuffer out = ByteBuffer.allocateDirect(src.remaining() * Float.BYTES).order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        out.put(src).flip();
+        return out;
+    }
+
+    /** A copy of a float output's data. */
+    static FloatBuffer floats(OrtSession.Result result, String name, String role) {
+        OnnxValue v = result.get(name).orElseThrow(() -> new ModelException("the " + role + " returned no " + name));
+        if (!(v instanceof OnnxTensor)) {
+            throw new ModelException("the " + role + " returned a non-tensor " + name);
+        }
+        FloatBuffer b = ((OnnxTensor) v).getFloatBuffer();
+        if (b == null) {
+            throw new ModelException("the " + role + " returned " + name + " as " + ((OnnxTensor) v).getInfo()
+                    + ", expected float32");
+        }
+        return b;
+    }
+
+    /** The shape of an output. */
+    static long[] shape(OrtSession.Result result, String name, String role) {
+        OnnxValue v = result.get(name).orElseThrow(() -> new ModelException("the " + role + " returned no " + name));
+        return ((OnnxTensor) v).getInfo().getShape();
+    }
+
+    static void closeAll(Map<String, OnnxTensor> tensors) {
+        for (OnnxTensor t : tensors.values()) {
+            t.close();
+        }
+    }
+
+    /**
+     * Checks a prompt list: non-empty, finite coordinates inside the image ({@code 0 <= x <= width},
+     * {@code 0 <= y <= height}).
+     *
+     * @return interleaved {@code x, y} pairs
+     * @throws IllegalArgumentException naming the offending point and the image size
+     */
+    static double[] checkPoints(RgbImage image, List<PointPrompt> points) {
+        if (image == null) {
+            throw new NullPointerException("image");
+        }
+        if (points == null || points.isEmpty()) {
+            throw new IllegalArgumentException("at least one point prompt is needed, got "
+                    + (points == null ? "null" : "none"));
+        }
+        double[] xy = new double[2 * points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            PointPrompt p = points.get(i);
+            if (p == null) {
+                throw new NullPointerException("point " + i + " is null");
+            }
+            if (!(p.x() >= 0 && p.x() <= image.width() && p.y() >= 0 && p.y() <= image.height())) {
+                throw new IllegalArgumentException("point " + i + " (x " + p.x() + ", y " + p.y()
+                        + ") is not inside the " + image.width() + "x" + image.height()
+                        + " (width x height) image; points are (column, row) in original pixels");
+            }
+            xy[2 * i] = p.x();
+            xy[2 * i + 1] = p.y();
+        }
+        return xy;
+    }
+
+    /** The model failed at run time: a graph that passed validation but cannot run these inputs. */
+    static ModelException runFailure(String role, OrtException e) {
+        return new ModelException("the " + role + " failed: " + e.getMessage(), e);
+    }
+}
