@@ -221,18 +221,31 @@ class Pipeline:
         if bundle_step != ckpt_step:
             print(f"warning: bundle step {bundle_step} != checkpoint step {ckpt_step}", file=sys.stderr)
 
-    def model(self, image: np.ndarray, expression: str, eps: torch.Tensor = None):
-        """Tokens, encoders, noise and the transformer: ``(prompt, img2txt [L, N, T], txt2txt [L, T, T])`` of the
-        default blocks."""
+    def model(self, image: np.ndarray, expression: str, eps: torch.Tensor = None, stages: dict = None):
+        """Tokens, encoders, noise and the transformer: ``(prompt, img2txt [L, N, T], txt2txt [L, T, T], output)``
+        with the attention of the default blocks. ``stages`` (optional) accumulates seconds per stage."""
+        clock = time.perf_counter() if stages is not None else 0.0
+
+        def lap(name):
+            nonlocal clock
+            if stages is not None:
+                now = time.perf_counter()
+                stages[name] = stages.get(name, 0.0) + now - clock
+                clock = now
+
         ids, kept, targets = self.prompter.prompt(expression)
+        lap("tokenize")
         pixels = torch.from_numpy(image).permute(2, 0, 1).unsqueeze(0).float() / 127.5 - 1.0
         x0 = patchify.pack(pixels, self.patch)
+        lap("imageEncoder")
         txt = self.t5(torch.tensor([ids], dtype=torch.int64))
+        lap("textEncoder")
         if eps is None:
             self.generator.manual_seed(NOISE_SEED)
             eps = torch.randn(x0.shape, generator=self.generator)
         xt = (1.0 - TIMESTEP) * x0 + TIMESTEP * eps
         out = self.flux(xt, self.img_ids, txt, self.txt_ids, self.t, self.y, capture=self.capture)
+        lap("transformer")
         return (ids, kept, targets), out.img2txt[0, self.rows], out.txt2txt[0, self.rows], out
 
     def post(self, prompt, i2t: torch.Tensor, t2t: torch.Tensor):
@@ -375,6 +388,20 @@ def main() -> int:
         out["model"] = timed(lambda: p.model(image, EXPRESSION), args.warmup_s / 2, args.measure_s / 2)
         prompt, i2t, t2t, _ = p.model(image, EXPRESSION)
         out["post"] = timed(lambda: p.post(prompt, i2t, t2t), args.warmup_s / 2, args.measure_s / 2)
+        stages, calls = {}, max(1, out["ground"]["calls"] // 2)
+        for _ in range(calls):
+            prompt, i2t, t2t, _ = p.model(image, EXPRESSION, stages=stages)
+            t0 = time.perf_counter()
+            p.post(prompt, i2t, t2t)
+            stages["post"] = stages.get("post", 0.0) + time.perf_counter() - t0
+        out["stages"] = {"calls": calls, **{k: v * 1e3 / calls for k, v in stages.items()}}
+        from torch.profiler import profile
+        with profile() as prof:
+            prompt, i2t, t2t, _ = p.model(image, EXPRESSION)
+        with profile() as prof_post:
+            p.post(prompt, i2t, t2t)
+        # ATen operator calls per expression, nested ones included: eager dispatch is paid per call
+        out["atenCalls"] = {"model": len(prof.events()), "post": len(prof_post.events())}
     out["loadAverageEnd"] = os.getloadavg()
     text = json.dumps(out, indent=1)
     if args.json:

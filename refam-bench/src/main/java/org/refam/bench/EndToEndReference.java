@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.refam.api.AttentionMaps;
 import org.refam.api.AttentionSlice;
 import org.refam.api.BlockSinks;
@@ -25,7 +27,12 @@ import org.refam.onnx.OnnxAttentionExtractor;
  * the default sampling) and the result of {@link RefAM#ground} with {@link RefAMConfig#defaults()} (grid heat map,
  * peak, score, mask size, kept tokens, sinks).
  *
- * <p>Usage: {@code java -cp refam-bench/target/benchmarks.jar org.refam.bench.EndToEndReference OUT.json}
+ * <p>With a second argument {@code CALLS > 0} it also grounds the expression {@code CALLS} times after as many
+ * warm-up calls (one ONNX Runtime thread) and writes the mean of every stage timing that {@link GroundingResult}
+ * reports, in milliseconds ({@code "stages"}): where the time goes, for the report. JMH's numbers
+ * ({@link EndToEndBench}) are the latency; these are only the split.
+ *
+ * <p>Usage: {@code java -cp refam-bench/target/benchmarks.jar org.refam.bench.EndToEndReference OUT.json [CALLS]}
  *
  * <p>Thread-safety: a command-line entry point; not meant to be shared.
  */
@@ -34,14 +41,15 @@ public final class EndToEndReference {
     }
 
     /**
-     * @param args one argument, the JSON file to write
+     * @param args the JSON file to write, optionally the number of calls for the stage timings
      * @throws IOException if the file cannot be written
      */
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: EndToEndReference OUT.json");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: EndToEndReference OUT.json [CALLS]");
             System.exit(2);
         }
+        int calls = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         RgbImage image = EndToEndWorkload.image();
         RefAMConfig config = RefAMConfig.defaults();
         try (OnnxAttentionExtractor x = EndToEndWorkload.open(1)) {
@@ -87,11 +95,34 @@ public final class EndToEndReference {
                     sinks.append(sinks.length() > 1 ? "," : "").append(s.position());
                 }
             }
-            j.append("  \"sinks\": ").append(sinks.append(']')).append("\n}\n");
+            j.append("  \"sinks\": ").append(sinks.append(']'));
+            if (calls > 0) {
+                j.append(",\n  \"stages\": ").append(stages(new RefAM(x, config), image, calls));
+            }
+            j.append("\n}\n");
             Files.writeString(Path.of(args[0]), j.toString(), StandardCharsets.UTF_8);
             System.out.println("wrote " + args[0] + ": peak " + r.peak() + ", kept " + r.selection().keptPositions().length
                     + " tokens, " + maps.slices().size() + " blocks");
         }
+    }
+
+    /** Mean of each stage timing over {@code calls} groundings after {@code calls} warm-up calls, as JSON. */
+    private static String stages(RefAM refam, RgbImage image, int calls) {
+        for (int i = 0; i < calls; i++) {
+            refam.ground(image, EndToEndWorkload.EXPRESSION);
+        }
+        Map<String, Long> sum = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            refam.ground(image, EndToEndWorkload.EXPRESSION).timings()
+                    .forEach((k, v) -> sum.merge(k, v.toNanos(), Long::sum));
+        }
+        long wall = System.nanoTime() - t0;
+        StringBuilder b = new StringBuilder("{\"calls\": ").append(calls).append(", \"wall\": ")
+                .append(String.format(Locale.ROOT, "%.4f", wall / 1e6 / calls));
+        sum.forEach((k, v) -> b.append(", ").append(quote(k)).append(": ")
+                .append(String.format(Locale.ROOT, "%.4f", v / 1e6 / calls)));
+        return b.append('}').toString();
     }
 
     private static float[] contiguous(FloatTensor t) {

@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# End-to-end latency per referring expression on the bundled refam-tiny model: Java (refam-bench EndToEndBench,
+# JMH: RefAM.ground and OnnxAttentionExtractor.extract on ONNX Runtime, 1 thread and ONNX Runtime's default) versus
+# PyTorch eager running the same model and post-processing (tools/bench/e2e_pytorch.py, 1 and 2 threads), in one
+# session, back to back; then writes docs/performance-e2e.md.
+#
+# Steps: build refam-bench (shaded benchmarks.jar with refam-onnx and the embedded model); write the Java pipeline's
+# attention and result for the benchmark input (org.refam.bench.EndToEndReference) and check that PyTorch computes
+# the same (e2e_pytorch.py --check, with the Java noise; fails the script if not); then ROUNDS times: JMH, PyTorch 1
+# thread, PyTorch 2 threads; then the report.
+#
+# Usage: tools/bench/e2e_compare.sh
+# Environment:
+#   JMH_OPTS    JMH settings (default "-f 1 -wi 5 -i 10 -w 1s -r 1s": short runs for a small shared machine)
+#   TORCH_OPTS  e2e_pytorch.py timing options (default "--warmup-s 5 --measure-s 10")
+#   ROUNDS      how many times to run both sides (default 2)
+#   OUT         folder for the raw results (default tools/runs/e2e-<UTC time>, git-ignored)
+#   REPORT      the Markdown file to write (default docs/performance-e2e.md)
+#   SKIP_BUILD  1 to use the existing refam-bench/target/benchmarks.jar
+#   JMH_LOCK_WAIT_S  how long to wait for another JMH run on the machine to finish (default 1800)
+#   PYTHON      the Python with torch (default /usr/bin/python3: Debian's python3-torch)
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+JMH_OPTS=${JMH_OPTS:-"-f 1 -wi 5 -i 10 -w 1s -r 1s"}
+TORCH_OPTS=${TORCH_OPTS:-"--warmup-s 5 --measure-s 10"}
+ROUNDS=${ROUNDS:-2}
+OUT=${OUT:-"$ROOT/tools/runs/e2e-$(date -u +%Y%m%dT%H%M%SZ)"}
+REPORT=${REPORT:-"$ROOT/docs/performance-e2e.md"}
+PYTHON=${PYTHON:-/usr/bin/python3}
+JAR="$ROOT/refam-bench/target/benchmarks.jar"
+mkdir -p "$OUT"
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  echo "== building $JAR"
+  mvn -q -o -pl refam-bench -am package -DskipTests || mvn -q -pl refam-bench -am package -DskipTests
+fi
+
+echo "== machine"
+{
+  echo "nproc=$(nproc)"
+  echo "cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "memory=$(grep -m1 '^MemTotal' /proc/meminfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "kernel=$(uname -r)"
+  echo "java=$(java -version 2>&1 | sed -n 2p)"
+  echo "onnxruntime=$(unzip -p "$JAR" META-INF/maven/com.microsoft.onnxruntime/onnxruntime/pom.xml 2>/dev/null \
+    | sed -n 's:.*<version>\(.*\)</version>.*:\1:p' | head -1)"
+  echo "jmhOptions=$JMH_OPTS"
+  echo "torchOptions=$TORCH_OPTS"
+  echo "rounds=$ROUNDS"
+  echo "loadStart=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "start=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+} | tee "$OUT/machine.txt"
+# the other jobs sharing the cores when the run starts (command names only)
+ps -eo pcpu=,comm=,args= --sort=-pcpu | awk '$1 >= 10 {printf "%s%% %s\n", $1, substr($0, index($0, $3), 90)}' \
+  | tee "$OUT/others.txt"
+
+echo "== Java reference output and stage split (EndToEndReference)"
+java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$JAR" org.refam.bench.EndToEndReference "$OUT/java-ref.json" 2000 \
+  2>&1 | grep -v 'Failed to detect GPU count' || true
+test -s "$OUT/java-ref.json"
+
+echo "== PyTorch computes the same (e2e_pytorch.py --check)"
+"$PYTHON" "$ROOT/tools/bench/e2e_pytorch.py" --threads 1 --check "$OUT/java-ref.json" --warmup-s 0.5 --measure-s 1 \
+  --json "$OUT/check.json" > /dev/null
+
+# JMH refuses to start while another JMH run on this machine holds /tmp/jmh.lock: wait for it rather than measure
+# two benchmarks against each other.
+run_jmh() {
+  local waited=0
+  while true; do
+    # shellcheck disable=SC2086
+    java -jar "$JAR" $JMH_OPTS -rf json -rff "$OUT/jmh-$1.json" 'EndToEndBench' > "$OUT/jmh-$1.log" 2>&1 || true
+    if grep -q 'Unable to acquire the JMH lock' "$OUT/jmh-$1.log"; then
+      if (( waited >= ${JMH_LOCK_WAIT_S:-1800} )); then
+        echo "another JMH run held /tmp/jmh.lock for ${waited} s; giving up" >&2
+        exit 1
+      fi
+      echo "   another JMH run holds /tmp/jmh.lock; waiting (${waited} s so far)"
+      sleep 20
+      waited=$((waited + 20))
+      continue
+    fi
+    grep -E '^EndToEndBench' "$OUT/jmh-$1.log" || true
+    test -s "$OUT/jmh-$1.json" || { echo "JMH failed, see $OUT/jmh-$1.log" >&2; exit 1; }
+    return
+  done
+}
+
+for r in $(seq 1 "$ROUNDS"); do
+  echo "== round $r: JMH EndToEndBench ($JMH_OPTS)"
+  run_jmh "$r"
+  for t in 1 2; do
+    echo "== round $r: PyTorch eager, $t thread(s)"
+    # shellcheck disable=SC2086
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" "$ROOT/tools/bench/e2e_pytorch.py" --threads "$t" $TORCH_OPTS \
+      --json "$OUT/torch-$r-$t.json" | grep -E '"(mean|median)"' | head -2
+  done
+done
+echo "loadEnd=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+echo "end=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$OUT/machine.txt"
+
+echo "== report $REPORT"
+"$PYTHON" - "$OUT" "$REPORT" "$ROUNDS" <<'EOF'
+import json, os, statistics, sys
+
+out, report, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+machine = dict(l.rstrip("\n").split("=", 1) for l in open(os.path.join(out, "machine.txt")) if "=" in l)
+others = [l.strip() for l in open(os.path.join(out, "others.txt")) if l.strip()]
+ref = json.load(open(os.path.join(out, "java-ref.json")))
+chk = json.load(open(os.path.join(out, "check.json")))
+check = chk["check"]
+rows = []  # per round: dict name -> (mean, error or p95 note, median or None)
+ratios = []
+for r in range(1, rounds + 1):
+    jmh = json.load(open(os.path.join(out, f"jmh-{r}.json")))
+    j = {}
+    for b in jmh:
+        name = b["benchmark"].rsplit(".", 1)[1]
+        th = b["params"]["intraOpThreads"]
+        m = b["primaryMetric"]
+        j[(name, th)] = (m["score"], m["scoreError"])
+    t = {n: json.load(open(os.path.join(out, f"torch-{r}-{n}.json"))) for n in (1, 2)}
+    rows.append((r, j, t))
+    ratios.append({
+        "ground1": t[1]["ground"]["mean"] / j[("ground", "1")][0],
+        "groundDefault": t[2]["ground"]["mean"] / j[("ground", "0")][0],
+        "best": min(t[1]["ground"]["mean"], t[2]["ground"]["mean"])
+                / min(j[("ground", "1")][0], j[("ground", "0")][0]),
+        "model1": t[1]["model"]["mean"] / j[("extract", "1")][0],
+    })
+
+def f(x, d=2):
+    return f"{x:.{d}f}" if isinstance(x, (int, float)) and x == x else "n/a"
+
+L = []
+L.append("## End-to-end latency per expression: Java vs PyTorch (refam-tiny, CPU)")
+L.append("")
+L.append("Written by `tools/bench/e2e_compare.sh` (do not edit by hand; rerun it). One referring expression, "
+         f"\"{ref['expression']}\", grounded on a fixed 48 x 48 RefShapes-like scene (`EndToEndWorkload`: smooth "
+         "background, red triangle, blue circle, green square) with the bundled refam-tiny model "
+         "(`models/refam-tiny`, embedded in refam-onnx: patchify 4, text length 32, 3 double + 1 single blocks, "
+         "width 64) and `RefAMConfig.defaults()` (magnets, default block 1, t = 0.5, one noise sample, sink "
+         "handling, renormalisation, token filter, bilinear upsampling, argmax, threshold mask).")
+L.append("")
+L.append("* **Java**: `refam-bench` `EndToEndBench` (JMH, average time). `ground` is `RefAM.ground(image, "
+         "expression)`, the whole pipeline; `extract` is `OnnxAttentionExtractor.extract` of the same request "
+         "(preprocessing, image encoder, text encoder, transformer, attention read-out) so `ground - extract` is "
+         "tokenization plus host post-processing. `intraOpThreads = 1` is one ONNX Runtime thread; `0` is ONNX "
+         "Runtime's default (one per core, here " + machine["nproc"] + ").")
+L.append("* **PyTorch**: `tools/bench/e2e_pytorch.py`, eager, `torch.no_grad()`, the same weights "
+         f"(`tools/train/checkpoints`, step {chk['checkpointStep']}, the step `models/refam-tiny` was exported from) "
+         "through `refam_tools.flux` / `t5` / `patchify`, the same steps (tokenize with the bundle's vocabulary, "
+         "append the 5 magnets with their `</s>`, pad to 32, T5, patchify to [-1, 1], seeded noise at t = 0.5, one "
+         "transformer forward returning the head-mean image->text and text->text attention of all 4 exported blocks "
+         "and the prediction, as the ONNX graph does; then sink statistics and redirection, average, "
+         "renormalisation, filter, masked sum, bilinear upsampling, argmax and the threshold mask, in torch). "
+         "`torch.set_num_threads(N)` with `OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = N`. `model` is everything up to "
+         "the attention (the counterpart of Java's `extract`), `post` the rest.")
+L.append("")
+L.append("### Same computation")
+L.append("")
+L.append("Before timing, `e2e_pytorch.py --check` runs the PyTorch pipeline once with the Java backend's noise "
+         "(`java.util.SplittableRandom` seed 0 with refam-onnx's Box-Muller, ported to NumPy) and compares it with "
+         "what `org.refam.bench.EndToEndReference` wrote from the Java pipeline: same image bytes, same 32 token ids "
+         f"`{ref['ids'][:14]} + pads`, image->text attention of all 4 blocks within "
+         f"**{check['maxAbsDiffImg2Txt']:.1e}** (max abs), text->text within {check['maxAbsDiffTxt2Txt']:.1e}, grid "
+         f"heat map within {check['gridRelDiff']:.1e} of its maximum, same peak {tuple(check['peak'])} (score "
+         f"{check['peakScore']:.4f} vs {ref['peakScore']:.4f}), same kept tokens {check['kept']}, sinks "
+         f"{check['sinks']}, mask of {check['maskPixels']} pixels on both sides. The timed runs draw the noise with "
+         "`torch.randn` (a seeded `torch.Generator`), as a PyTorch user would; Java draws with `SplittableRandom`. "
+         "The draws differ (so the timed PyTorch peak can differ), the cost does not (6,912 normal numbers per "
+         "call on both sides).")
+L.append("")
+L.append("### Results (ms per expression; lower is better)")
+L.append("")
+L.append("| round | Java ground, 1 thread | Java ground, default threads | Java extract, 1 thread | Java extract, "
+         "default threads | PyTorch, 1 thread (model + post) | PyTorch, 2 threads (model + post) | "
+         "**PyTorch 1 / Java 1** | PyTorch 2 / Java default |")
+L.append("|---|---|---|---|---|---|---|---|---|")
+for (r, j, t), q in zip(rows, ratios):
+    def jm(k):
+        s, e = j[k]
+        return f"{f(s)} ± {f(e)}"
+    def tm(n):
+        g = t[n]
+        return f"{f(g['ground']['mean'])} (median {f(g['ground']['median'])}; {f(g['model']['mean'])} + {f(g['post']['mean'])})"
+    L.append(f"| {r} | {jm(('ground', '1'))} | {jm(('ground', '0'))} | {jm(('extract', '1'))} | "
+             f"{jm(('extract', '0'))} | {tm(1)} | {tm(2)} | **{f(q['ground1'], 1)}x** | {f(q['groundDefault'], 1)}x |")
+L.append("")
+L.append("Java: JMH mean ± 99.9% error over the measured iterations. PyTorch: mean over individually timed calls "
+         "(median in brackets, then the means of the separately timed `model` and `post` parts).")
+L.append("")
+g1 = [q["ground1"] for q in ratios]
+best = [q["best"] for q in ratios]
+m1 = [q["model1"] for q in ratios]
+verdict = "met" if min(g1) >= 2 else ("met in some rounds" if max(g1) >= 2 else "missed")
+L.append(f"**Ratio PyTorch / Java, 1 thread each, whole pipeline: {', '.join(f(x, 1) + 'x' for x in g1)} "
+         f"(target >= 2x: {verdict}).** Best configuration of each side against the other: "
+         f"{', '.join(f(x, 1) + 'x' for x in best)}. Model alone (PyTorch `model` / Java `extract`, 1 thread): "
+         f"{', '.join(f(x, 1) + 'x' for x in m1)}.")
+L.append("")
+st = ref.get("stages", {})
+t1 = rows[-1][2][1]["stages"]
+if st:
+    keys = [k for k in st if k not in ("calls", "wall")]
+    L.append("### Where the time goes (1 thread)")
+    L.append("")
+    L.append(f"Java: mean of the stage timings `GroundingResult.timings()` reports over {st['calls']} calls after as "
+             f"many warm-up calls (`EndToEndReference`, wall {f(st['wall'])} ms per call at that moment). PyTorch: "
+             f"the same split measured with `perf_counter` over {t1['calls']} calls (round {rounds}).")
+    L.append("")
+    L.append("| stage | Java ms | | stage | PyTorch ms |")
+    L.append("|---|---|---|---|---|")
+    tk = [k for k in t1 if k != "calls"]
+    for i in range(max(len(keys), len(tk))):
+        a = f"`{keys[i]}` | {f(st[keys[i]], 3)}" if i < len(keys) else " | "
+        b = f"`{tk[i]}` | {f(t1[tk[i]], 3)}" if i < len(tk) else " | "
+        L.append(f"| {a} | | {b} |")
+    L.append("")
+    tr_java = st.get("extract:transformer", 0)
+    host = sum(v for k, v in st.items() if k in ("aggregate", "sinks", "filter", "heatmap", "upsample", "mask"))
+    calls = rows[-1][2][1].get("atenCalls", {})
+    L.append(f"Both sides are dominated by the transformer pass (Java {f(tr_java)} ms of {f(st['wall'])} ms; "
+             f"PyTorch {f(t1.get('transformer', 0))} ms of {f(sum(v for k, v in t1.items() if k != 'calls'))} ms). "
+             "At width 64 and 176 tokens the arithmetic is small; PyTorch eager pays per operator dispatch "
+             f"({calls.get('model', '?')} ATen calls for the model and {calls.get('post', '?')} for the "
+             "post-processing per expression, nested calls included, from `torch.profiler`), while ONNX Runtime "
+             "runs one optimised graph per encoder. Java's host post-processing (aggregate, sinks, filter, heat "
+             f"map, upsampling, mask) takes {f(host, 3)} ms, PyTorch's `post` {f(t1.get('post', 0))} ms.")
+    L.append("")
+L.append("### Machine and settings")
+L.append("")
+L.append(f"* {machine['nproc']} cores, {machine['cpu']}, {machine['memory']}, Linux {machine['kernel']}.")
+L.append(f"* {machine['java']}; ONNX Runtime {machine.get('onnxruntime') or '?'} (CPU build); JMH "
+         f"`{machine['jmhOptions']}`, average time, one fork per benchmark, a plain JVM (`-Xms256m -Xmx1g`, scalar "
+         "kernels).")
+tj = rows[0][2][1]
+L.append(f"* PyTorch {tj['torch']} (Debian `python3-torch`, OpenBLAS, no MKL), NumPy {tj['numpy']}, Python "
+         f"{tj['python']}; `e2e_pytorch.py {machine['torchOptions']}` per thread count (plus shorter `model` and "
+         "`post` timings).")
+L.append(f"* Run {machine['start']} to {machine.get('end', '?')}; {rounds} rounds, each JMH then PyTorch 1 thread then "
+         f"PyTorch 2 threads, back to back. Load average {machine['loadStart']} at the start, "
+         f"{machine.get('loadEnd', '?')} at the end.")
+if others:
+    L.append("* Other jobs on the cores when the run started (share of one core, from `ps`): "
+             + "; ".join(f"`{o}`" for o in others[:6]) + ".")
+L.append("")
+L.append("**This machine is shared**: two cores, and other jobs run on them during the measurement (a training "
+         "process alone uses about one core, see above). Absolute times are noise and move by 2x between runs; the "
+         "ratios of the two sides measured back to back in the same round are the result. Runs with 2 threads "
+         "(ONNX Runtime's default here, and PyTorch with 2 threads) oversubscribe the cores: thread-pool threads "
+         "wait for a descheduled peer at every operator's barrier, so they come out slower than 1 thread and far "
+         "noisier, on both sides. On a quiet machine with more cores the default-thread rows would be the ones to "
+         "quote.")
+L.append("")
+L.append("Reproduce: `tools/bench/e2e_compare.sh` (about 5 minutes; raw JMH JSON, PyTorch JSON and logs land in "
+         "`tools/runs/e2e-<time>/`).")
+open(report, "w").write("\n".join(L) + "\n")
+print("\n".join(L))
+EOF
