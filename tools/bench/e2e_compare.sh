@@ -19,6 +19,7 @@
 #   REPORT      the Markdown file to write (default docs/performance-e2e.md)
 #   SKIP_BUILD  1 to use the existing refam-bench/target/benchmarks.jar
 #   JMH_LOCK_WAIT_S  how long to wait for another JMH run on the machine to finish (default 1800)
+#   REPORT_ONLY 1 to rewrite the report from the results already in OUT (no build, no runs)
 #   PYTHON      the Python with torch (default /usr/bin/python3: Debian's python3-torch)
 set -euo pipefail
 
@@ -33,6 +34,9 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 JAR="$ROOT/refam-bench/target/benchmarks.jar"
 mkdir -p "$OUT"
 
+if [[ "${REPORT_ONLY:-0}" == 1 ]]; then
+  test -s "$OUT/machine.txt" || { echo "REPORT_ONLY=1 needs OUT=<a folder of an earlier run>" >&2; exit 1; }
+else
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   echo "== building $JAR"
   mvn -q -o -pl refam-bench -am package -DskipTests || mvn -q -pl refam-bench -am package -DskipTests
@@ -106,6 +110,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 echo "loadEnd=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 echo "end=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$OUT/machine.txt"
+fi
 
 echo "== report $REPORT"
 "$PYTHON" - "$OUT" "$REPORT" "$ROUNDS" <<'EOF'
@@ -237,24 +242,26 @@ try:
     ops = collections.Counter(n.op_type for n in g.node)
     graph_note = (f"{len(g.node):,} nodes in the file, of which {ops['MatMul']} MatMul, {ops['Constant']} Constant and "
                   f"{sum(ops[k] for k in ('Shape', 'Gather', 'Unsqueeze', 'Concat', 'Slice', 'Cast'))} "
-                  "Shape/Gather/Unsqueeze/Concat/Slice/Cast nodes, mostly index arithmetic for the dynamic token counts")
+                  "Shape/Gather/Unsqueeze/Concat/Slice/Cast (mostly index arithmetic for the dynamic token counts)")
 except Exception as e:  # onnx missing: say so rather than fail the report
     graph_note = f"node counts unavailable: {e}"
 jtr, ttr = stage_rows["transformer (+ read-out)"]
 calls = rows[-1][2][1].get("atenCalls", {})
 rest_j = jt_total - jtr
 rest_t = tt_total - ttr
+gflop = rows[-1][2][1].get("modelGflop")
 L.append(f"The transformer pass dominates both sides: {f(100 * jtr / jt_total, 0)}% of Java's time and "
-         f"{f(100 * ttr / tt_total, 0)}% of PyTorch's, and there ONNX Runtime is {f(ttr / jtr, 1)}x faster than PyTorch "
-         "eager. At width 64 and 176 tokens the arithmetic is tiny and both sides pay per operator: PyTorch dispatches "
-         f"{calls.get('model', '?')} ATen calls for the model and {calls.get('post', '?')} for the post-processing per "
-         "expression (nested calls included, `torch.profiler`), ONNX Runtime walks the transformer graph "
-         f"({graph_note}). Everything else is "
-         f"{f(rest_j, 2)} ms in Java and {f(rest_t, 2)} ms in PyTorch: Java's host post-processing is "
-         f"{f(stage_rows['post-processing'][0], 3)} ms against PyTorch's {f(stage_rows['post-processing'][1], 2)} ms, "
-         f"but Java pays {f(stage_rows['tokenize + magnets'][0], 2)} ms to tokenize (six calls into the native DJL "
-         "tokenizer: the expression and each magnet word, every time) and runs two small ONNX sessions (text encoder, "
-         "patchify) where PyTorch calls a few operators.")
+         f"{f(100 * ttr / tt_total, 0)}% of PyTorch's, and there ONNX Runtime is only {f(ttr / jtr, 1)}x faster than "
+         f"PyTorch eager. The model is about {f(gflop, 2) if gflop else '?'} GFLOP per expression (`torch.profiler`'s "
+         "count, matrix products and element-wise arithmetic), spread over many small operators: the transformer "
+         f"graph has {graph_note}; PyTorch dispatches {calls.get('model', '?')} ATen calls for the model and "
+         f"{calls.get('post', '?')} for the post-processing per expression (nested calls included). Everything outside "
+         f"the transformer is {f(rest_j, 2)} ms in Java and {f(rest_t, 2)} ms in PyTorch: Java's host "
+         f"post-processing takes {f(stage_rows['post-processing'][0], 3)} ms against PyTorch's "
+         f"{f(stage_rows['post-processing'][1], 2)} ms and its text encoder {f(stage_rows['text encoder'][0], 2)} ms "
+         f"against {f(stage_rows['text encoder'][1], 2)} ms, but Java pays {f(stage_rows['tokenize + magnets'][0], 2)} "
+         "ms to tokenize (six calls into the native DJL tokenizer, the expression and each magnet word, on every "
+         "call) and runs the parameter-free patchify as an ONNX session.")
 L.append("")
 L.append("### Machine and settings")
 L.append("")

@@ -396,12 +396,14 @@ def main() -> int:
             stages["post"] = stages.get("post", 0.0) + time.perf_counter() - t0
         out["stages"] = {"calls": calls, **{k: v * 1e3 / calls for k, v in stages.items()}}
         from torch.profiler import profile
-        with profile() as prof:
+        with profile(with_flops=True) as prof:
             prompt, i2t, t2t, _ = p.model(image, EXPRESSION)
         with profile() as prof_post:
             p.post(prompt, i2t, t2t)
         # ATen operator calls per expression, nested ones included: eager dispatch is paid per call
         out["atenCalls"] = {"model": len(prof.events()), "post": len(prof_post.events())}
+        # floating-point operations the profiler counts (matrix products and element-wise multiply/add)
+        out["modelGflop"] = sum(e.flops for e in prof.key_averages()) / 1e9
     out["loadAverageEnd"] = os.getloadavg()
     text = json.dumps(out, indent=1)
     if args.json:
