@@ -58,8 +58,10 @@ echo "== machine"
   echo "start=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 } | tee "$OUT/machine.txt"
 # the other jobs sharing the cores when the run starts (command names only)
-ps -eo pcpu=,comm=,args= --sort=-pcpu | awk '$1 >= 10 {printf "%s%% %s\n", $1, substr($0, index($0, $3), 90)}' \
-  | tee "$OUT/others.txt"
+others() {
+  ps -eo pcpu=,comm=,args= --sort=-pcpu | awk '$1 >= 10 {printf "%s%% %s\n", $1, substr($0, index($0, $3), 90)}'
+}
+others | tee "$OUT/others.txt"
 
 echo "== Java reference output (EndToEndReference)"
 java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$JAR" org.refam.bench.EndToEndReference "$OUT/java-ref.json" \
@@ -94,6 +96,7 @@ run_jmh() {
 }
 
 for r in $(seq 1 "$ROUNDS"); do
+  { echo "round $r $(date -u +%H:%M:%SZ) load $(cut -d' ' -f1-3 /proc/loadavg)"; others; } >> "$OUT/others-rounds.txt"
   echo "== round $r: JMH EndToEndBench ($JMH_OPTS)"
   run_jmh "$r"
   for t in 1 2; do
@@ -119,6 +122,10 @@ import json, os, statistics, sys
 out, report, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 machine = dict(l.rstrip("\n").split("=", 1) for l in open(os.path.join(out, "machine.txt")) if "=" in l)
 others = [l.strip() for l in open(os.path.join(out, "others.txt")) if l.strip()]
+rounds_file = os.path.join(out, "others-rounds.txt")
+round_lines = [l.strip() for l in open(rounds_file)] if os.path.exists(rounds_file) else []
+round_loads = [l.split(" load ")[1] for l in round_lines if l.startswith("round ")]
+seen = sorted({l.split("% ", 1)[1] for l in others + round_lines if "% " in l and not l.startswith("round ")})
 ref = json.load(open(os.path.join(out, "java-ref.json")))
 chk = json.load(open(os.path.join(out, "check.json")))
 check = chk["check"]
@@ -251,7 +258,7 @@ rest_j = jt_total - jtr
 rest_t = tt_total - ttr
 gflop = rows[-1][2][1].get("modelGflop")
 L.append(f"The transformer pass dominates both sides: {f(100 * jtr / jt_total, 0)}% of Java's time and "
-         f"{f(100 * ttr / tt_total, 0)}% of PyTorch's, and there ONNX Runtime is only {f(ttr / jtr, 1)}x faster than "
+         f"{f(100 * ttr / tt_total, 0)}% of PyTorch's, and there ONNX Runtime is {f(ttr / jtr, 1)}x faster than "
          f"PyTorch eager. The model is about {f(gflop, 2) if gflop else '?'} GFLOP per expression (`torch.profiler`'s "
          "count, matrix products and element-wise arithmetic), spread over many small operators: the transformer "
          f"graph has {graph_note}; PyTorch dispatches {calls.get('model', '?')} ATen calls for the model and "
@@ -276,17 +283,27 @@ L.append(f"* PyTorch {tj['torch']} (Debian `python3-torch`, OpenBLAS, no MKL), N
 L.append(f"* Run {machine['start']} to {machine.get('end', '?')}; {rounds} rounds, each JMH, PyTorch 1 thread, the Java "
          f"stage split, PyTorch 2 threads, back to back. Load average {machine['loadStart']} at the start, "
          f"{machine.get('loadEnd', '?')} at the end.")
-if others:
-    L.append("* Other jobs on the cores when the run started (share of one core, from `ps`): "
-             + "; ".join(f"`{o}`" for o in others[:6]) + ".")
+if round_loads:
+    L.append(f"* Load average at the start of each round: {'; '.join(round_loads)}.")
+if seen:
+    L.append("* Other jobs using 10% or more of a core at the start or at a round's start (from `ps`): "
+             + "; ".join(f"`{o}`" for o in seen[:8]) + ".")
+else:
+    L.append("* No other process used 10% or more of a core at the start"
+             + (" or at any round's start" if round_lines else "") + " (from `ps`); jobs of other sessions can still "
+             "start in between.")
 L.append("")
-L.append("**This machine is shared**: two cores, and other jobs run on them during the measurement (a training "
-         "process alone uses about one core, see above). Absolute times are noise and move by 2x between runs; the "
-         "ratios of the two sides measured back to back in the same round are the result. Runs with 2 threads "
-         "(ONNX Runtime's default here, and PyTorch with 2 threads) oversubscribe the cores: thread-pool threads "
-         "wait for a descheduled peer at every operator's barrier, so they come out slower than 1 thread and far "
-         "noisier, on both sides. On a quiet machine with more cores the default-thread rows would be the ones to "
-         "quote.")
+training = any("train_tiny" in o for o in seen)
+L.append("**This machine is shared**: two cores, and other sessions' jobs run on them (the refam-tiny training "
+         "process alone takes about one core while it runs"
+         + ("; it ran during this measurement, see above). " if training else "; ps did not see it during this "
+            "run, see above). ")
+         + "Absolute times are noise and move by 2x between runs; the ratios of the two sides measured back to back "
+         "in the same round are the result. Runs with 2 threads (ONNX Runtime's default here, and PyTorch with 2 "
+         "threads) oversubscribe the cores as soon as anything else runs: thread-pool threads wait for a descheduled "
+         "peer at every operator's barrier, so they are no faster than 1 thread and have long tails (compare PyTorch's "
+         "2-thread mean and median), on both sides. On a quiet machine with more cores the default-thread columns "
+         "would be the ones to quote.")
 L.append("")
 L.append("Reproduce: `tools/bench/e2e_compare.sh` (about 8 minutes plus any wait for another JMH run; raw JMH JSON, PyTorch JSON and logs land in "
          "`tools/runs/e2e-<time>/`).")

@@ -7,7 +7,6 @@ import org.refam.api.ExtractorOptions;
 import org.refam.api.ProgressListener;
 import org.refam.api.PromptTokenizer;
 import org.refam.api.RgbImage;
-import org.refam.api.SamplingOptions;
 import org.refam.api.TokenizedPrompt;
 import org.refam.core.RefAMConfig;
 import org.refam.core.text.Prompts;
@@ -78,9 +77,10 @@ final class EndToEndWorkload {
     }
 
     /**
-     * The request {@link org.refam.core.RefAM#ground} sends for {@link #EXPRESSION} under {@code config}: the
-     * expression's tokens, the configured magnets, padding to the model's text length, the configured blocks,
-     * text-to-text attention when the sink handler reads it, and the configured sampling.
+     * The request {@link org.refam.core.RefAM#ground} sends for {@link #EXPRESSION} under {@code config} (as its
+     * private {@code prepare} and {@code request} build it): the expression's tokens, the configured magnets,
+     * padding to the model's text length, the given blocks (empty = the model's default), text-to-text attention
+     * when the sink handler reads it or per-token maps are kept, and the configured sampling.
      */
     static ExtractionRequest request(AttentionExtractor extractor, RefAMConfig config, RgbImage image,
                                      List<Integer> blocks) {
@@ -90,8 +90,9 @@ final class EndToEndWorkload {
             prompt = config.redistributor().redistribute(prompt, tokenizer);
         }
         prompt = Prompts.pad(prompt, tokenizer);
-        boolean textToText = config.sinkHandler() != null && config.sinkHandler().usesTextToText();
+        boolean textToText = (config.sinkHandler() != null && config.sinkHandler().usesTextToText())
+                || config.keepTokenMaps();
         return new ExtractionRequest(List.of(image), prompt, blocks, config.keepHeads(), textToText,
-                config.sampling() == null ? SamplingOptions.DEFAULT : config.sampling(), ProgressListener.NONE);
+                config.sampling(), ProgressListener.NONE);
     }
 }
