@@ -58,7 +58,7 @@ public final class Sam2Segmenter implements PromptableSegmenter {
     private static final Logger LOG = LoggerFactory.getLogger(Sam2Segmenter.class);
 
     /** Default number of cached image feature sets (16 MiB each). */
-    public static final int DEFAULT_CACHE_SIZE = 4;
+    public static final int DEFAULT_CACHE_SIZE = SegmenterBuilder.DEFAULT_CACHE_SIZE;
 
     static final String EXPORT = "the community SAM2 ONNX export (samexporter export_sam2.py, see "
             + "docs/segmenters.md)";
@@ -284,71 +284,16 @@ public final class Sam2Segmenter implements PromptableSegmenter {
     }
 
     /**
-     * Settings for {@link Sam2Segmenter}: where the graphs are, the device, the cache size.
+     * Settings for {@link Sam2Segmenter}: where the graphs are, the device, the cache size (see
+     * {@link SegmenterBuilder}).
      *
      * <p>Thread-safety: mutable, not thread-safe.
      */
-    public static final class Builder {
-        private Path folder;
-        private Path encoder;
-        private Path decoder;
-        private String device = "auto";
-        private int cacheSize = DEFAULT_CACHE_SIZE;
-        private int intraOpThreads;
-
+    public static final class Builder extends SegmenterBuilder<Sam2Segmenter, Builder> {
         private Builder() {
         }
 
-        /** A folder holding {@code encoder.onnx} and {@code decoder.onnx} (or one {@code *encoder*.onnx} and one {@code *decoder*.onnx}). */
-        public Builder folder(Path folder) {
-            this.folder = folder;
-            return this;
-        }
-
-        /** The image encoder graph; overrides the folder's. */
-        public Builder encoder(Path encoder) {
-            this.encoder = encoder;
-            return this;
-        }
-
-        /** The prompt-encoder/mask-decoder graph; overrides the folder's. */
-        public Builder decoder(Path decoder) {
-            this.decoder = decoder;
-            return this;
-        }
-
-        /** {@code auto} (default), {@code cpu} or {@code cuda[:N]}. */
-        public Builder device(String device) {
-            OrtModels.Device.parse(Objects.requireNonNull(device, "device"));
-            this.device = device;
-            return this;
-        }
-
-        /** Number of image feature sets kept (0 disables the cache); default {@link #DEFAULT_CACHE_SIZE}. */
-        public Builder cacheSize(int cacheSize) {
-            if (cacheSize < 0) {
-                throw new IllegalArgumentException("cacheSize must be >= 0, got " + cacheSize);
-            }
-            this.cacheSize = cacheSize;
-            return this;
-        }
-
-        /** ONNX Runtime intra-op threads per session; 0 (default) lets ONNX Runtime choose. */
-        public Builder intraOpThreads(int threads) {
-            if (threads < 0) {
-                throw new IllegalArgumentException("intraOpThreads must be >= 0, got " + threads);
-            }
-            this.intraOpThreads = threads;
-            return this;
-        }
-
-        /**
-         * Opens the segmenter.
-         *
-         * @throws ModelException if a file is missing, not a loadable ONNX graph, or does not match the expected
-         *     interface (the message names the file and every mismatch)
-         * @throws DeviceUnavailableException if {@code cuda[:N]} was requested and cannot start
-         */
+        @Override
         public Sam2Segmenter open() {
             return Sam2Segmenter.open(this);
         }
