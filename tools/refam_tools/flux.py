@@ -198,12 +198,18 @@ def apply_rope(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
     return torch.stack([cos * x0 - sin * x1, sin * x0 + cos * x1], dim=-1).reshape(b, h, n, d)
 
 
-def joint_attention(q: Tensor, k: Tensor, v: Tensor, cos: Tensor, sin: Tensor) -> Tuple[Tensor, Tensor]:
-    """RoPE then softmax attention. Returns ``(out [B, L, H*D], probabilities [B, H, L, L])``."""
+def joint_attention(q: Tensor, k: Tensor, v: Tensor, cos: Tensor, sin: Tensor,
+                    key_bias: Optional[Tensor] = None) -> Tuple[Tensor, Tensor]:
+    """RoPE then softmax attention. Returns ``(out [B, L, H*D], probabilities [B, H, L, L])``.
+
+    ``key_bias [B, 1, 1, L]`` (optional) is added to the scores: -1e9 removes a key (padding)."""
     q = apply_rope(q, cos, sin)
     k = apply_rope(k, cos, sin)
     scale = q.shape[-1] ** -0.5
-    p = torch.softmax(torch.matmul(q, k.transpose(-1, -2)) * scale, dim=-1)
+    scores = torch.matmul(q, k.transpose(-1, -2)) * scale
+    if key_bias is not None:
+        scores = scores + key_bias
+    p = torch.softmax(scores, dim=-1)
     out = torch.matmul(p, v)
     return out.transpose(1, 2).flatten(2), p
 
@@ -296,13 +302,14 @@ class DoubleStreamBlock(nn.Module):
         self.txt_mlp = _mlp(hidden, mlp_hidden, device)
 
     def forward(self, img: Tensor, txt: Tensor, vec: Tensor, cos: Tensor, sin: Tensor,
-                attention_only: bool = False) -> Tuple[Tensor, Tensor, Tensor]:
+                attention_only: bool = False, key_bias: Optional[Tensor] = None) -> Tuple[Tensor, Tensor, Tensor]:
         """Returns ``(img, txt, probabilities)``; with ``attention_only`` the streams are returned unchanged."""
         i_shift1, i_scale1, i_gate1, i_shift2, i_scale2, i_gate2 = self.img_mod(vec)
         t_shift1, t_scale1, t_gate1, t_shift2, t_scale2, t_gate2 = self.txt_mod(vec)
         iq, ik, iv = self.img_attn.qkv_heads((1 + i_scale1) * layer_norm(img, self.hidden) + i_shift1)
         tq, tk, tv = self.txt_attn.qkv_heads((1 + t_scale1) * layer_norm(txt, self.hidden) + t_shift1)
-        out, p = joint_attention(torch.cat((tq, iq), 2), torch.cat((tk, ik), 2), torch.cat((tv, iv), 2), cos, sin)
+        out, p = joint_attention(torch.cat((tq, iq), 2), torch.cat((tk, ik), 2), torch.cat((tv, iv), 2), cos, sin,
+                                 key_bias)
         if attention_only:
             return img, txt, p
         t = txt.shape[1]
@@ -326,12 +333,12 @@ class SingleStreamBlock(nn.Module):
         self.modulation = Modulation(hidden, False, device)
 
     def forward(self, x: Tensor, vec: Tensor, cos: Tensor, sin: Tensor,
-                attention_only: bool = False) -> Tuple[Tensor, Tensor]:
+                attention_only: bool = False, key_bias: Optional[Tensor] = None) -> Tuple[Tensor, Tensor]:
         shift, scale, gate = self.modulation(vec)
         qkv, mlp = torch.split(self.linear1((1 + scale) * layer_norm(x, self.hidden) + shift),
                                [3 * self.hidden, self.mlp_hidden], dim=-1)
         q, k, v = split_heads(qkv, self.heads)
-        out, p = joint_attention(self.norm.query_norm(q), self.norm.key_norm(k), v, cos, sin)
+        out, p = joint_attention(self.norm.query_norm(q), self.norm.key_norm(k), v, cos, sin, key_bias)
         if attention_only:
             return x, p
         return x + gate * self.linear2(torch.cat((out, F.gelu(mlp, approximate="tanh")), 2)), p
@@ -406,7 +413,8 @@ class Flux(nn.Module):
         return F.embedding(row * gw + col, self.abs_pos_embed.reshape(gh * gw, -1))
 
     def forward(self, img: Tensor, img_ids: Tensor, txt: Tensor, txt_ids: Tensor, timesteps: Tensor, y: Tensor,
-                guidance: Optional[Tensor] = None, capture: Optional[AttentionCapture] = None):
+                guidance: Optional[Tensor] = None, capture: Optional[AttentionCapture] = None,
+                txt_mask: Optional[Tensor] = None):
         """Velocity prediction ``[B, N, out_channels]`` for image tokens ``img [B, N, in_channels]``.
 
         ``img_ids [B, N, 3]``/``txt_ids [B, T, 3]``: RoPE positions (text: zeros; image: (0, row, col)).
@@ -416,6 +424,9 @@ class Flux(nn.Module):
         Without ``capture`` returns the prediction tensor; with it a :class:`FluxOutput` whose ``img2txt`` is
         ``[B, L, N, T]`` (``[B, L, H, N, T]`` per head) and ``txt2txt`` ``[B, L, T, T]``, row ``l`` from block
         ``capture.blocks[l]``; ``pred`` is ``None`` when ``capture.stop_after_last``.
+
+        ``txt_mask [B, T]`` (1 = real token, 0 = padding; an extension, FLUX passes none) removes padded text
+        tokens as keys in every block, so the real tokens see exactly what the unpadded prompt gives them.
         """
         p = self.params
         if img.ndim != 3 or txt.ndim != 3:
@@ -437,6 +448,10 @@ class Flux(nn.Module):
         txt = self.txt_in(txt)
         t = txt.shape[1]
 
+        key_bias = None
+        if txt_mask is not None:
+            keep = torch.cat((txt_mask.to(torch.float32), torch.ones(img.shape[0], img.shape[1])), dim=1)
+            key_bias = (1.0 - keep)[:, None, None, :] * -1e9
         angles = rope_angles(torch.cat((txt_ids, img_ids), dim=1), p.axes_dim, p.theta).unsqueeze(1)
         cos, sin = torch.cos(angles), torch.sin(angles)
 
@@ -453,7 +468,7 @@ class Flux(nn.Module):
         for block in self.double_blocks:
             if index > last:
                 break
-            img, txt, probs = block(img, txt, vec, cos, sin, attention_only=index == last)
+            img, txt, probs = block(img, txt, vec, cos, sin, attention_only=index == last, key_bias=key_bias)
             if index in blocks:
                 keep(probs)
             index += 1
@@ -461,7 +476,7 @@ class Flux(nn.Module):
         for block in self.single_blocks:
             if index > last:
                 break
-            x, probs = block(x, vec, cos, sin, attention_only=index == last)
+            x, probs = block(x, vec, cos, sin, attention_only=index == last, key_bias=key_bias)
             if index in blocks:
                 keep(probs)
             index += 1

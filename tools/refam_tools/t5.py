@@ -181,6 +181,11 @@ class T5Stack(nn.Module):
         self.final_layer_norm = T5LayerNorm(c.d_model, c.layer_norm_epsilon)
 
 
+def key_padding_bias(mask: Tensor) -> Tensor:
+    """``[B, T]`` keep-mask (1 keep, 0 pad) -> additive attention bias ``[B, 1, 1, T]`` (0 or -1e9)."""
+    return (1.0 - mask.to(torch.float32))[:, None, None, :] * -1e9
+
+
 class T5Encoder(nn.Module):
     """``input_ids [B, T]`` (int64) -> ``last_hidden_state [B, T, d_model]``; no attention mask.
 
@@ -201,9 +206,14 @@ class T5Encoder(nn.Module):
         table = self.encoder.block[0].layer[0].SelfAttention.relative_attention_bias
         return table(buckets).permute(2, 0, 1).unsqueeze(0)  # [1, heads, T, T]
 
-    def forward(self, input_ids: Tensor) -> Tensor:
+    def forward(self, input_ids: Tensor, attention_mask: Optional[Tensor] = None) -> Tensor:
+        """``attention_mask [B, T]`` (1 = real token, 0 = padding) removes padded keys; ``None`` (the reference
+        and FLUX) keeps every token a key. Masked padding gives the real tokens exactly the states that the same
+        prompt without padding gets."""
         x = self.shared(input_ids)
         bias = self.position_bias(input_ids.shape[1])
+        if attention_mask is not None:
+            bias = bias + key_padding_bias(attention_mask)
         for block in self.encoder.block:
             x = block(x, bias)
         return self.encoder.final_layer_norm(x)

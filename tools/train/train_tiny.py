@@ -4,8 +4,8 @@ Recipe (docs/training.md): x-prediction (the transformer outputs the clean image
 the mean squared error of the velocity ``v_hat = (x_t - x0_hat) / max(t, 0.05)`` against ``v = eps - x0``),
 rectified flow ``x_t = (1 - t) x0 + t eps`` with ``t = sigmoid(N(0.8, 1))``, the patchify image encoder (pixels in
 [-1, 1], 4x4 patches: 48 values per token, below the width 96), a learned absolute 2D position table beside RoPE
-(``FluxParams.abs_pos_embed``), no padding mask anywhere (pads are live keys, as in FLUX and as the pipeline
-runs the bundle), ``y`` = zeros (the bundle's ``pooledText.source`` is ``zeros``), AdamW 1e-3, batch 64, an EMA of
+(``FluxParams.abs_pos_embed``), padding masked as keys in the encoder and the transformer when the config's
+``maskPads`` is true (the bundle then runs prompts unpadded, which is the same computation), ``y`` = zeros (the bundle's ``pooledText.source`` is ``zeros``), AdamW 1e-3, batch 64, an EMA of
 the weights that is what gets exported.
 
 Texts per sample: one of the scene's training captions (55%; the generator makes a quarter of them describe a
@@ -214,8 +214,9 @@ class TextSampler:
 class TinyRefAM(nn.Module):
     """The T5-style encoder feeding ``txt`` of the FLUX transformer; ``y`` is zeros."""
 
-    def __init__(self, fp: flux.FluxParams, tc: t5.T5Config):
+    def __init__(self, fp: flux.FluxParams, tc: t5.T5Config, mask_pads: bool = False):
         super().__init__()
+        self.mask_pads = mask_pads
         if fp.context_in_dim != tc.d_model:
             raise ValueError(f"flux context_in_dim {fp.context_in_dim} != t5 d_model {tc.d_model}")
         self.text = t5.T5Encoder(tc)
@@ -225,10 +226,11 @@ class TinyRefAM(nn.Module):
     def forward(self, img: Tensor, img_ids: Tensor, ids: Tensor, t: Tensor,
                 capture: Optional[flux.AttentionCapture] = None):
         b, n_txt = ids.shape
-        txt = self.text(ids)
+        mask = (ids != PAD_ID).to(torch.float32) if self.mask_pads else None
+        txt = self.text(ids, mask)
         txt_ids = torch.zeros(b, n_txt, 3)
         y = torch.zeros(b, self.flux.params.vec_in_dim)
-        return self.flux(img, img_ids.expand(b, -1, -1), txt, txt_ids, t, y, capture=capture)
+        return self.flux(img, img_ids.expand(b, -1, -1), txt, txt_ids, t, y, capture=capture, txt_mask=mask)
 
 
 def zero_init(model: flux.Flux) -> None:
@@ -412,7 +414,8 @@ def write_weights(folder: str, model: TinyRefAM, cfg, step: int, extra: Dict[str
         json.dump(cfg["t5"], f, indent=2)
         f.write("\n")
     info = {"step": step, "textLength": cfg["textLength"], "patch": cfg["patch"],
-            "imageSize": cfg["data"]["imageSize"], "prediction": "x0", "weights": "ema", **extra}
+            "imageSize": cfg["data"]["imageSize"], "prediction": "x0", "weights": "ema",
+            "maskPads": bool(cfg.get("maskPads", False)), **extra}
     with open(os.path.join(folder, "checkpoint.json"), "w", encoding="utf-8") as f:
         json.dump(info, f, indent=2)
         f.write("\n")
@@ -496,7 +499,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         f"{sampler.cut} captions longer than {length} tokens (cut at a comma), fillers "
         f"{[tok.words[i] for i in sampler.fillers]}, loaded in {time.time() - t0:.1f} s")
 
-    model = TinyRefAM(fp, tcfg)
+    model = TinyRefAM(fp, tcfg, bool(cfg.get("maskPads", False)))
     ema = copy.deepcopy(model).eval()
     for p in ema.parameters():
         p.requires_grad_(False)
