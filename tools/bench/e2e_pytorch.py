@@ -8,7 +8,8 @@ would write it, eagerly, under ``torch.no_grad()``, from the same weights (the c
 
 1. tokenize the expression with the bundle's ``tokenizer.json`` vocabulary (lower case, whitespace split,
    punctuation isolated, ``</s>`` appended), append the five default magnets ``. with a the pink`` each with its
-   own ``</s>``, pad with ``<pad>`` to the bundle's text length (32); no attention mask (method.md 2.1, 2.4);
+   own ``</s>``, pad with ``<pad>`` to the bundle's text length when its manifest says ``padding: max-length`` (unpadded for
+   ``none``); no attention mask input (method.md 2.1, 2.4);
 2. the 48 x 48 RGB bytes to ``[-1, 1]`` and ``patchify`` 4 x 4 (the bundle's image encoder);
 3. the T5 encoder on the ids; seeded noise ``eps`` and ``x_t = 0.5 x0 + 0.5 eps`` (t = 0.5, one pass:
    ``SamplingOptions.DEFAULT``); one transformer forward that returns the head-mean image->text and text->text
@@ -115,12 +116,13 @@ def is_punctuation(c: str) -> bool:
 class Prompter:
     """The bundle's WordLevel tokenizer plus RefAM's prompt layout (expression, magnets, padding) and token filter."""
 
-    def __init__(self, tokenizer_json: str, length: int):
+    def __init__(self, tokenizer_json: str, length: int, padded: bool = True):
         with open(tokenizer_json, "r", encoding="utf-8") as f:
             model = json.load(f)["model"]
         self.vocab = dict(model["vocab"])
         self.unk = self.vocab[model.get("unk_token", "<unk>")]
         self.length = length
+        self.padded = padded
 
     def segment(self, text: str):
         """[(id, piece, whitespace word)] of one segment, then ``(</s>, </s>, None)``."""
@@ -154,6 +156,8 @@ class Prompter:
                 ids.append(tid)
         if len(ids) > self.length:
             raise ValueError(f"'{expression}' with magnets has {len(ids)} tokens; the model takes {self.length}")
+        if not self.padded:
+            return ids, kept, targets
         return ids + [self.vocab[PAD]] * (self.length - len(ids)), kept, targets
 
 
@@ -201,7 +205,8 @@ class Pipeline:
         self.exported = tuple(tr["attention"]["blocks"])
         self.rows = [self.exported.index(b) for b in tr["attention"]["defaultBlocks"]]
         self.default_blocks = tr["attention"]["defaultBlocks"]
-        self.prompter = Prompter(os.path.join(bundle, "tokenizer.json"), self.length)
+        self.padded = m["textEncoder"].get("padding", "max-length") == "max-length"
+        self.prompter = Prompter(os.path.join(bundle, "tokenizer.json"), self.length, self.padded)
         fp = flux.params_from_json(json.load(open(os.path.join(checkpoint, "flux-config.json"), encoding="utf-8")))
         self.flux = flux.load(fp, os.path.join(checkpoint, "transformer.safetensors"))
         self.t5 = t5.load(t5.T5Config(**json.load(open(os.path.join(checkpoint, "t5-config.json"), encoding="utf-8"))),
@@ -244,7 +249,8 @@ class Pipeline:
             self.generator.manual_seed(NOISE_SEED)
             eps = torch.randn(x0.shape, generator=self.generator)
         xt = (1.0 - TIMESTEP) * x0 + TIMESTEP * eps
-        out = self.flux(xt, self.img_ids, txt, self.txt_ids, self.t, self.y, capture=self.capture)
+        txt_ids = self.txt_ids if len(ids) == self.length else flux.text_ids(len(ids))
+        out = self.flux(xt, self.img_ids, txt, txt_ids, self.t, self.y, capture=self.capture)
         lap("transformer")
         return (ids, kept, targets), out.img2txt[0, self.rows], out.txt2txt[0, self.rows], out
 
@@ -329,7 +335,7 @@ def check(p: Pipeline, image: np.ndarray, ref_path: str) -> dict:
         i2t_all, t2t_all = out.img2txt[0], out.txt2txt[0]
         grid, up, peak, score, mask, keep, sinks = p.post(prompt, i2t_all[p.rows], t2t_all[p.rows])
     j_i2t = torch.tensor(ref["img2txt"]).reshape(len(ref["blocks"]), n, -1)
-    j_t2t = torch.tensor(ref["txt2txt"]).reshape(len(ref["blocks"]), p.length, p.length)
+    j_t2t = torch.tensor(ref["txt2txt"]).reshape(len(ref["blocks"]), len(ids), len(ids))
     d_i2t = float((j_i2t - i2t_all).abs().max())
     d_t2t = float((j_t2t - t2t_all).abs().max())
     j_grid = torch.tensor(ref["grid"]).reshape(grid.shape)

@@ -250,9 +250,15 @@ def load(config: T5Config, weights: Optional[str], seed: int = 0) -> T5Encoder:
 
 
 def export(model: T5Encoder, path: str, max_length: int, external: str = "auto",
-           tokenizer: Optional[str] = None) -> Dict[str, object]:
+           tokenizer: Optional[str] = None, padding: str = "max-length") -> Dict[str, object]:
     """Exports to ``path`` (input ``input_ids [1, T]`` int64, output ``last_hidden_state [1, T, d_model]``, T
-    dynamic) and writes the export record (the manifest's ``textEncoder`` section)."""
+    dynamic) and writes the export record (the manifest's ``textEncoder`` section).
+
+    ``padding``: ``"max-length"`` (FLUX: prompts padded to ``max_length``, pads are live keys) or ``"none"`` (prompts
+    run at their own length, at most ``max_length``: for a model trained with padded keys masked out, which is the
+    same computation)."""
+    if padding not in ("max-length", "none"):
+        raise ValueError(f"padding must be 'max-length' or 'none', got {padding!r}")
     c = model.config
     spec = onnx_util.tensor_spec
     inputs = {"inputIds": spec("input_ids", "int64", [1, "T"])}
@@ -268,7 +274,7 @@ def export(model: T5Encoder, path: str, max_length: int, external: str = "auto",
         "feeds": "txt",
         "tokenizer": tokenizer,
         "maxLength": max_length,
-        "padding": "max-length",
+        "padding": padding,
         "attentionMask": False,
         "appendEos": True,
         "padTokenId": c.pad_token_id,
@@ -288,10 +294,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--out", required=True)
     ap.add_argument("--max-length", type=int, default=256, help="text length prompts are padded to "
                                                                 "(FLUX: 256 schnell, 512 dev)")
+    ap.add_argument("--padding", choices=["max-length", "none"], default="max-length",
+                    help="max-length: pad prompts to --max-length (FLUX); none: run them unpadded (a model trained "
+                         "with padding masked out)")
     ap.add_argument("--external-data", choices=["auto", "always", "never"], default="auto")
     args = ap.parse_args(argv)
     model = load(load_config(args.config), args.weights, args.seed)
-    export(model, args.out, args.max_length, args.external_data)
+    export(model, args.out, args.max_length, args.external_data, padding=args.padding)
     print(f"exported {args.out}", file=sys.stderr)
     return 0
 

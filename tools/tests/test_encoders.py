@@ -66,6 +66,15 @@ def test_t5_padding_tokens_are_live_keys():
     assert not torch.allclose(a[0, :3], b[0, :3])
 
 
+def test_t5_masked_padding_equals_the_unpadded_prompt():
+    # the refam-tiny extension: with padded keys masked out, the real tokens get the unpadded prompt's states
+    model = randomise(t5.T5Encoder(T5_TINY), 2)
+    with torch.no_grad():
+        unpadded = model(torch.tensor([[5, 6, 1]]))
+        masked = model(torch.tensor([[5, 6, 1, 0, 9]]), torch.tensor([[1, 1, 1, 0, 0]]))
+    assert torch.allclose(masked[0, :3], unpadded[0], atol=1e-6)
+
+
 def test_t5_graph_matches_pytorch_at_any_length(tmp_path):
     model = randomise(t5.T5Encoder(T5_TINY), 3)
     path = str(tmp_path / "t5.onnx")

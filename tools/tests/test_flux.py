@@ -301,3 +301,23 @@ def test_attn_blocks_extension_is_validated():
     assert tiny_params(attn_blocks=[2, 0]).attn_blocks == [0, 2]
     with pytest.raises(ValueError, match="outside"):
         tiny_params(attn_blocks=[3])
+
+
+def test_text_mask_equals_the_unpadded_prompt():
+    # txt_mask (an extension for models trained with masked padding): padded keys removed in every block give the
+    # real text tokens' and the image tokens' results of the unpadded prompt exactly (up to float rounding)
+    p = tiny_params(depth=1)
+    model = randomise(flux.build(p))
+    img, img_ids, txt, txt_ids, t, y = inputs(p, t_len=3)[:6]
+    g = torch.Generator().manual_seed(5)
+    padded = torch.cat((txt, torch.randn(1, 2, p.context_in_dim, generator=g)), dim=1)
+    capture = flux.AttentionCapture((0, 1))
+    with torch.no_grad():
+        ref = model(img, img_ids, txt, txt_ids, t, y, capture=capture)
+        out = model(img, img_ids, padded, flux.text_ids(5), t, y, capture=capture,
+                    txt_mask=torch.tensor([[1.0, 1.0, 1.0, 0.0, 0.0]]))
+        live = model(img, img_ids, padded, flux.text_ids(5), t, y, capture=capture)
+    assert torch.allclose(out.pred, ref.pred, atol=1e-5)
+    assert torch.allclose(out.img2txt[..., :3], ref.img2txt, atol=1e-6)
+    assert float(out.img2txt[..., 3:].abs().max()) == 0.0
+    assert not torch.allclose(live.pred, ref.pred, atol=1e-5), "unmasked pads must change the result"

@@ -40,6 +40,7 @@ def main() -> int:
 
     m = json.load(open(os.path.join(args.bundle, "manifest.json")))
     length = m["transformer"]["textLength"]
+    padded = m["textEncoder"].get("padding", "max-length") == "max-length"
     patch = m["imageEncoder"]["patchSize"]
     size = m["image"]["size"]
     default_blocks = m["transformer"]["attention"]["defaultBlocks"]
@@ -68,18 +69,18 @@ def main() -> int:
         pix = images[i].astype(np.float32).transpose(2, 0, 1)[None] / 127.5 - 1.0
         tokens = onnx_numpy.run(graphs["image"], {"pixels": pix})["tokens"]
         own = tok.encode(expr["text"])
-        ids = np.array([tt.pad_ids(own + magnets, length)], dtype=np.int64)
+        ids = np.array([tt.pad_ids(own + magnets, length) if padded else own + magnets], dtype=np.int64)
         txt = onnx_numpy.run(graphs["text"], {"input_ids": ids})["last_hidden_state"]
         noise = np.random.default_rng(1000 + n).standard_normal(tokens.shape).astype(np.float32)
         xt = (0.5 * tokens + 0.5 * noise).astype(np.float32)
         feeds = {"img": xt, "img_ids": flux.image_ids(grid, grid).numpy(), "txt": txt,
-                 "txt_ids": np.zeros((1, length, 3), np.float32), "timesteps": np.array([0.5], np.float32),
+                 "txt_ids": np.zeros((1, ids.shape[1], 3), np.float32), "timesteps": np.array([0.5], np.float32),
                  "y": np.zeros((1, fp.vec_in_dim), np.float32)}
         out = onnx_numpy.run(graphs["tr"], feeds)
         a = out["attn_img2txt"][rows]  # [L, N, T]
         with torch.no_grad():
             ref_txt = ref_t5(torch.from_numpy(ids))
-            ref = ref_flux(torch.from_numpy(xt), flux.image_ids(grid, grid), ref_txt, torch.zeros(1, length, 3),
+            ref = ref_flux(torch.from_numpy(xt), flux.image_ids(grid, grid), ref_txt, torch.zeros(1, ids.shape[1], 3),
                            torch.tensor([0.5]), torch.zeros(1, fp.vec_in_dim),
                            capture=flux.AttentionCapture(tuple(default_blocks)))
         worst = max(worst, float(np.abs(ref.img2txt[0].numpy() - a).max()),

@@ -34,20 +34,26 @@ total = cfg["depth"] + cfg["depth_single_blocks"]
 if default_blocks:
     cfg["attn_blocks"] = [int(b) for b in default_blocks.split(",")]
 json.dump(cfg, open(os.path.join(build, "flux-config.json"), "w"), indent=2)
+padding = "none" if info.get("maskPads") else "max-length"
 print(f"STEP={info['step']} TEXT_LENGTH={info['textLength']} PATCH={info['patch']} IMAGE_SIZE={info['imageSize']} "
-      f"LAST_BLOCK={total - 1}")
+      f"LAST_BLOCK={total - 1} PADDING={padding}")
 EOF
 )"
 
 cd "$ROOT/tools"
 $PY -W ignore -m refam_tools.patchify --patch "$PATCH" --out "$BUILD/image_encoder.onnx"
 $PY -W ignore -m refam_tools.t5 --config "$BUILD/t5-config.json" --weights "$BUILD/text_encoder.safetensors" \
-    --max-length "$TEXT_LENGTH" --external-data never --out "$BUILD/text_encoder.onnx"
+    --max-length "$TEXT_LENGTH" --padding "$PADDING" --external-data never --out "$BUILD/text_encoder.onnx"
 $PY -W ignore -m refam_tools.export_transformer --config "$BUILD/flux-config.json" \
     --weights "$BUILD/transformer.safetensors" --blocks "0-$LAST_BLOCK" --text-length "$TEXT_LENGTH" \
     --external-data never --out "$BUILD/transformer.onnx"
+if [ "$PADDING" = none ]; then
+    TEXT_NOTE="prompts run unpadded (at most $TEXT_LENGTH tokens): training masked padded keys out in the encoder and the transformer, which is the same computation"
+else
+    TEXT_NOTE="prompts are padded to $TEXT_LENGTH tokens with <pad> and no mask: pads are live keys in the encoder and the transformer, as in training"
+fi
 $PY -W ignore -m refam_tools.build_bundle --out "$OUT" --name refam-tiny \
-    --description "refam-tiny step $STEP: a FLUX-architecture DiT (patchify ${PATCH}x${PATCH} px tokens, ${IMAGE_SIZE} px images) and a T5-style encoder trained from scratch on RefShapes (tools/train, docs/training.md). The transformer predicts x0 (pred = clean image tokens); prompts are padded to $TEXT_LENGTH tokens with <pad> and no mask: pads are live keys in the encoder and the transformer, as in training; y is zeros." \
+    --description "refam-tiny step $STEP: a FLUX-architecture DiT (patchify ${PATCH}x${PATCH} px tokens, ${IMAGE_SIZE} px images) and a T5-style encoder trained from scratch on RefShapes (tools/train, docs/training.md). The transformer predicts x0 (pred = clean image tokens); $TEXT_NOTE; y is zeros." \
     --transformer "$BUILD/transformer.onnx" --text-encoder "$BUILD/text_encoder.onnx" \
     --tokenizer "$BUILD/tokenizer.json" --image-encoder "$BUILD/image_encoder.onnx" \
     --pooled zeros --image-size "$IMAGE_SIZE" --resize fit

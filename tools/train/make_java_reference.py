@@ -92,13 +92,17 @@ def main() -> int:
     manifest_bytes = open(os.path.join(args.bundle, "manifest.json"), "rb").read()
     m = json.loads(manifest_bytes)
     length = m["transformer"]["textLength"]
+    padded = m["textEncoder"].get("padding", "max-length") == "max-length"
     patch = m["imageEncoder"]["patchSize"]
     size = m["image"]["size"]
     blocks = m["transformer"]["attention"]["blocks"]
     grid = size // patch
 
     fp = flux.params_from_json(json.load(open(os.path.join(args.checkpoint, "flux-config.json"))))
-    model = tt.TinyRefAM(fp, t5.T5Config(**json.load(open(os.path.join(args.checkpoint, "t5-config.json")))))
+    # An unpadded bundle comes from a model trained with padded keys masked out: the reference runs the padded
+    # prompt with that mask, and the Java test checks that the unpadded ONNX run gives the same maps.
+    model = tt.TinyRefAM(fp, t5.T5Config(**json.load(open(os.path.join(args.checkpoint, "t5-config.json")))),
+                         mask_pads=not padded)
     flux.load_weights(model.flux, os.path.join(args.checkpoint, "transformer.safetensors"))
     model.text.load_state_dict(safetensors_io.load(os.path.join(args.checkpoint, "text_encoder.safetensors")))
     model.eval()
@@ -126,9 +130,12 @@ def main() -> int:
         ids = list(own)
         for w in c["magnets"]:
             ids += tok.encode(w)
+        real = len(ids)
         ids = tt.pad_ids(ids, length)
         with torch.no_grad():
             a = model(xt, flux.image_ids(grid, grid), torch.tensor([ids]), torch.tensor([t]), capture=capture).img2txt[0]
+        if not padded:
+            ids, a = ids[:real], a[..., :real]
         content = torch.tensor([tok.is_content(j) and p < len(own) for p, j in enumerate(ids)], dtype=torch.float32)
         heat = (a[blocks.index(1)] * content).sum(dim=-1).reshape(1, 1, grid, grid)
         up = F.interpolate(heat, size=(size, size), mode="bilinear", align_corners=False).reshape(-1)

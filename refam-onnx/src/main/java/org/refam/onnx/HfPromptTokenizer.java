@@ -28,7 +28,8 @@ import org.refam.api.TokenRole;
  * reports code-point offsets that include the space a {@code ▁} stands for); the word index counts
  * whitespace-separated words of the segment, so it does not depend on the file's pre-tokenizer. The tokenizer
  * never truncates or pads: {@link org.refam.core.text.Prompts} reports truncation and pads with
- * {@link #paddingToken()}.
+ * {@link #paddingToken()}, which is {@code null} for a model that runs prompts unpadded (manifest
+ * {@code textEncoder.padding: "none"}).
  *
  * <p>Thread-safety: thread-safe; {@link #close()} waits for encodes in flight, and encoding after close throws
  * {@link IllegalStateException}.
@@ -40,13 +41,20 @@ final class HfPromptTokenizer implements PromptTokenizer, AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final int maxLength;
     private final Token padding;
+    private final boolean pads;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private HfPromptTokenizer(HuggingFaceTokenizer tokenizer, int maxLength, Token padding) {
+    private HfPromptTokenizer(HuggingFaceTokenizer tokenizer, int maxLength, Token padding, boolean pads) {
         this.tokenizer = tokenizer;
         this.maxLength = maxLength;
         this.padding = padding;
+        this.pads = pads;
+    }
+
+    /** Loads {@code file} for a model that pads prompts to {@code maxLength}; see {@link #load(Path, int, int, boolean)}. */
+    static HfPromptTokenizer load(Path file, int maxLength, int padId) {
+        return load(file, maxLength, padId, true);
     }
 
     /**
@@ -54,10 +62,12 @@ final class HfPromptTokenizer implements PromptTokenizer, AutoCloseable {
      *
      * @param maxLength the model's text length (prompts are padded to it), at least 2
      * @param padId vocabulary id of the padding token (T5: 0); its surface form is the tokenizer's decoding of it
+     * @param pads whether prompts are padded to {@code maxLength}; when false {@link #paddingToken()} is {@code null}
+     *     and {@code maxLength} is only the longest prompt allowed
      * @throws ModelException if the file is missing, unreadable or not a valid tokenizer, or cannot decode
      *     {@code padId}
      */
-    static HfPromptTokenizer load(Path file, int maxLength, int padId) {
+    static HfPromptTokenizer load(Path file, int maxLength, int padId, boolean pads) {
         if (maxLength < 2) {
             throw new ModelException("the text length must be at least 2, got " + maxLength);
         }
@@ -78,7 +88,7 @@ final class HfPromptTokenizer implements PromptTokenizer, AutoCloseable {
                 throw new ModelException("tokenizer " + file + " has no token for the padding id " + padId);
             }
             return new HfPromptTokenizer(tok, maxLength, new Token(padId, padText.strip(), 0, -1, -1, -1,
-                    TokenRole.PADDING));
+                    TokenRole.PADDING), pads);
         } catch (RuntimeException e) {
             tok.close();
             throw e instanceof ModelException ? e
@@ -191,7 +201,7 @@ final class HfPromptTokenizer implements PromptTokenizer, AutoCloseable {
 
     @Override
     public Token paddingToken() {
-        return padding;
+        return pads ? padding : null;
     }
 
     /** Frees the native tokenizer once; waits for encodes in flight. */
@@ -210,6 +220,6 @@ final class HfPromptTokenizer implements PromptTokenizer, AutoCloseable {
 
     @Override
     public String toString() {
-        return "HfPromptTokenizer{maxLength=" + maxLength + ", padding=" + padding.text() + "}";
+        return "HfPromptTokenizer{maxLength=" + maxLength + ", padding=" + (pads ? padding.text() : "none") + "}";
     }
 }

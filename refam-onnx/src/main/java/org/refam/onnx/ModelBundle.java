@@ -78,8 +78,13 @@ public final class ModelBundle {
         }
     }
 
+    /**
+     * The text encoder. {@code padded}: prompts are padded to {@code maxLength} with {@code padTokenId} (manifest
+     * {@code padding: "max-length"}, FLUX: pads are live keys); otherwise ({@code padding: "none"}) they run at their
+     * own length, which for a model trained with padded keys masked out is the same computation without the pads.
+     */
     record TextEncoderSpec(Path file, TensorSpec inputIds, TensorSpec hidden, Path tokenizer, int maxLength,
-                           int padTokenId, int hiddenSize) {
+                           int padTokenId, int hiddenSize, boolean padded) {
     }
 
     /** Where the pooled vector y comes from: {@code clip} (graph + tokenizer), {@code zeros} or {@code constant}. */
@@ -379,8 +384,10 @@ public final class ModelBundle {
                         + in.keySet());
             }
             if (s.has("attentionMask") && s.bool("attentionMask")) {
-                throw s.error("attentionMask true is not supported: FLUX feeds padding as live keys");
+                throw s.error("attentionMask true is not supported (no mask input is fed): FLUX feeds padding as live "
+                        + "keys; a model trained with padding masked out runs unpadded, declare padding \"none\"");
             }
+            boolean padded = !s.has("padding") || "max-length".equals(s.oneOf("padding", "max-length", "none"));
             if (s.has("feeds") && !"txt".equals(s.string("feeds"))) {
                 throw s.error("feeds", "\"txt\"", s.node().get("feeds"));
             }
@@ -394,7 +401,7 @@ public final class ModelBundle {
             int pad = s.integer("padTokenId", 0, Integer.MAX_VALUE);
             dims(s, ids, 1, null);
             dims(s, hidden, 1, null, hiddenSize);
-            return new TextEncoderSpec(file, ids, hidden, tok, maxLength, pad, hiddenSize);
+            return new TextEncoderSpec(file, ids, hidden, tok, maxLength, pad, hiddenSize, padded);
         }
 
         private PooledTextSpec pooledText(Json s) {

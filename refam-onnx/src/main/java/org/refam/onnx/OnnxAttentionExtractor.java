@@ -133,7 +133,8 @@ public final class OnnxAttentionExtractor implements AttentionExtractor {
         this.pool = new Workspace.Pool(env, workspaces);
         TransformerSpec tr = bundle.transformer();
         int t = tr.textLength();
-        // Shared read-only inputs: written once here, then only read by concurrent runs.
+        // Shared read-only inputs: written once here, then only read by concurrent runs. Text positions are all
+        // zero (FLUX); an unpadded model's shorter prompts view a prefix of them (see txtIds(int)).
         this.txtIds = new Slot(env, false);
         this.txtIdsTensor = txtIds.tensor(1, t, 3);
         PooledTextSpec pt = bundle.pooledText();
@@ -191,7 +192,7 @@ public final class OnnxAttentionExtractor implements AttentionExtractor {
         HfPromptTokenizer clipTok = null;
         Graph[] graphs = null;
         try {
-            tok = HfPromptTokenizer.load(te.tokenizer(), te.maxLength(), te.padTokenId());
+            tok = HfPromptTokenizer.load(te.tokenizer(), te.maxLength(), te.padTokenId(), te.padded());
             if (pt.file() != null) {
                 clipTok = HfPromptTokenizer.load(pt.tokenizer(), pt.maxLength(), pt.padTokenId());
             }
@@ -472,7 +473,7 @@ public final class OnnxAttentionExtractor implements AttentionExtractor {
             }
         }
         TokenizedPrompt prompt = Prompts.pad(request.prompt(), tokenizer);
-        if (prompt.size() != tr.textLength()) {
+        if (bundle.textEncoder().padded() && prompt.size() != tr.textLength()) {
             throw new RefAmException("the padded prompt has " + prompt.size() + " tokens, the model expects "
                     + tr.textLength());
         }
@@ -603,7 +604,7 @@ public final class OnnxAttentionExtractor implements AttentionExtractor {
                                            OnnxTensor y, int[] rows, List<Integer> blocks, ExtractionRequest request,
                                            boolean wantT2t, NoiseSource noise, Map<String, Duration> timings) {
         TransformerSpec tr = bundle.transformer();
-        int t = tr.textLength();
+        int t = (int) txt.getInfo().getShape()[1];
         int heads = tr.heads();
         int layers = tr.attentionBlocks().size();
         int gh = plan.gridHeight();
@@ -628,7 +629,7 @@ public final class OnnxAttentionExtractor implements AttentionExtractor {
         inputs.put(tr.input("img").name(), img);
         inputs.put(tr.input("imgIds").name(), ids);
         inputs.put(tr.input("txt").name(), txt);
-        inputs.put(tr.input("txtIds").name(), txtIdsTensor);
+        inputs.put(tr.input("txtIds").name(), t == tr.textLength() ? txtIdsTensor : w.txtIds.tensor(1, t, 3));
         inputs.put(tr.input("timesteps").name(), ts);
         inputs.put(tr.input("y").name(), y);
         if (guidanceTensor != null) {

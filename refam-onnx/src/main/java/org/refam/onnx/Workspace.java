@@ -22,6 +22,8 @@ final class Workspace implements AutoCloseable {
     final Slot pooled;
     final Slot img;
     final Slot imgIds;
+    /** Text positions (all zero) for prompts shorter than the text length (unpadded models). */
+    final Slot txtIds;
     final Slot timestep;
     final Slot img2txt;
     final Slot txt2txt;
@@ -44,6 +46,7 @@ final class Workspace implements AutoCloseable {
         pooled = add(new Slot(env, false));
         img = add(new Slot(env, false));
         imgIds = add(new Slot(env, false));
+        txtIds = add(new Slot(env, false));
         timestep = add(new Slot(env, false));
         img2txt = add(new Slot(env, false));
         txt2txt = add(new Slot(env, false));

@@ -109,6 +109,67 @@ class OnnxAttentionExtractorTest {
     }
 
     @Test
+    void unpaddedModelRunsEachPromptAtItsOwnLength() throws IOException {
+        Path b = copy("tiny");
+        ObjectNode m = Fixture.manifest(b);
+        ((ObjectNode) m.get("textEncoder")).put("padding", "none");
+        Fixture.writeManifest(b, m);
+        RgbImage img = image(32, 32, 3);
+        try (OnnxAttentionExtractor x = OnnxAttentionExtractor.open(b, "cpu")) {
+            assertThat(x.tokenizer().paddingToken()).isNull();
+            TokenizedPrompt shortPrompt = prompt(x, "the pink dog");
+            int k = shortPrompt.size();
+            assertThat(k).isLessThan(8);
+            AttentionMaps first = x.extract(ExtractionRequest.of(img, shortPrompt));
+            assertThat(first.prompt()).isEqualTo(shortPrompt);
+            assertThat(first.prompt().tokens()).extracting(Token::role).doesNotContain(TokenRole.PADDING);
+            for (AttentionSlice s : first.slices()) {
+                s.imageToText().requireShape("i2t", 1, 64, k);
+                s.textToText().requireShape("t2t", 1, k, k);
+                for (int i = 0; i < 64; i++) {
+                    double sum = 0;
+                    for (int j = 0; j < k; j++) {
+                        sum += s.imageToText().get(0, i, j);
+                    }
+                    assertThat(sum).isGreaterThan(0.0).isLessThan(1.0 + 1e-5);
+                }
+            }
+
+            // A prompt that fills the text length feeds the graphs exactly what the padded bundle feeds them.
+            String text = "the pink dog";
+            while (prompt(x, text).size() < 8) {
+                text += " a";
+            }
+            TokenizedPrompt full = prompt(x, text);
+            assertThat(full.size()).isEqualTo(8);
+            AttentionMaps unpadded = x.extract(ExtractionRequest.of(img, full));
+            AttentionMaps padded = mean.extract(ExtractionRequest.of(img, prompt(mean, text)));
+            for (int i = 0; i < padded.slices().size(); i++) {
+                assertThat(unpadded.slices().get(i).imageToText().data())
+                        .containsExactly(padded.slices().get(i).imageToText().data());
+            }
+
+            // The workspace's text tensors change shape between calls; the short prompt's maps are reproduced.
+            AttentionMaps again = x.extract(ExtractionRequest.of(img, shortPrompt));
+            assertThat(again.slices().get(0).imageToText().data())
+                    .containsExactly(first.slices().get(0).imageToText().data());
+            String tooLong = text + " a";
+            assertThatThrownBy(() -> prompt(x, tooLong))
+                    .isInstanceOf(PromptTooLongException.class).hasMessageContaining("8");
+        }
+    }
+
+    @Test
+    void unknownPaddingModeIsAModelErrorNamingIt() throws IOException {
+        Path b = copy("tiny");
+        ObjectNode m = Fixture.manifest(b);
+        ((ObjectNode) m.get("textEncoder")).put("padding", "longest");
+        Fixture.writeManifest(b, m);
+        assertThatThrownBy(() -> OnnxAttentionExtractor.open(b, "cpu")).isInstanceOf(ModelException.class)
+                .hasMessageContaining("padding").hasMessageContaining("longest");
+    }
+
+    @Test
     void padModeKeepsTheAspectRatioAndReportsThePadding() throws IOException {
         Path b = copy("tiny");
         ObjectNode m = Fixture.manifest(b);
