@@ -596,6 +596,10 @@ public final class ModelBundle {
             TensorSpec img = tr.input("img");
             TensorSpec txt = tr.input("txt");
             TensorSpec y = tr.input("y");
+            if (!te.padded() && !(txt.shape().get(1) instanceof String)) {
+                throw s.error("textEncoder.padding \"none\" runs prompts at their own length, but transformer input "
+                        + txt.name() + " has the fixed shape " + txt.shape() + " (export it with a symbolic T)");
+            }
             dims(s, img, 1, null, ie.tokenChannels());
             dims(s, tr.input("imgIds"), 1, null, 3);
             dims(s, txt, 1, null, te.hiddenSize());

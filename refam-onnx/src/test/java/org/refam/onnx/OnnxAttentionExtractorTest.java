@@ -167,6 +167,14 @@ class OnnxAttentionExtractorTest {
         Fixture.writeManifest(b, m);
         assertThatThrownBy(() -> OnnxAttentionExtractor.open(b, "cpu")).isInstanceOf(ModelException.class)
                 .hasMessageContaining("padding").hasMessageContaining("longest");
+
+        ((ObjectNode) m.get("textEncoder")).put("padding", "none");
+        ObjectNode txt = (ObjectNode) m.at("/transformer/inputs/txt");
+        int width = txt.get("shape").get(2).asInt();
+        txt.putArray("shape").add(1).add(8).add(width);
+        Fixture.writeManifest(b, m);
+        assertThatThrownBy(() -> OnnxAttentionExtractor.open(b, "cpu")).isInstanceOf(ModelException.class)
+                .hasMessageContaining("padding \"none\"").hasMessageContaining("[1, 8, ");
     }
 
     @Test
