@@ -1,6 +1,10 @@
 package org.refam.core.text;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.refam.api.PromptTokenizer;
 import org.refam.api.Redistributor;
 import org.refam.api.Token;
@@ -18,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * {@link #DEFAULT_WORDS}. Magnets that would push the prompt past the model's text length are dropped (from the
  * end) with a warning: they are auxiliary, the expression is not.
  *
- * <p>Thread-safety: immutable and thread-safe.
+ * <p>The magnets' tokens do not depend on the expression, so they are tokenized once per tokenizer (and first
+ * segment index) and reused; the cache holds its tokenizers weakly.
+ *
+ * <p>Thread-safety: thread-safe; its only state is that cache, behind a lock.
  */
 public final class MagnetRedistributor implements Redistributor {
     private static final Logger LOG = LoggerFactory.getLogger(MagnetRedistributor.class);
@@ -27,6 +34,11 @@ public final class MagnetRedistributor implements Redistributor {
     public static final List<String> DEFAULT_WORDS = List.of(".", "with", "a", "the", "pink");
 
     private final List<String> words;
+    private final Map<PromptTokenizer, Encoded> cache = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** The magnets tokenized for segments {@code firstSegment, firstSegment + 1, ...}. */
+    private record Encoded(int firstSegment, List<List<Token>> tokens) {
+    }
 
     /**
      * @param words the magnet words, in order; none may be blank (an empty list disables redistribution)
@@ -53,9 +65,9 @@ public final class MagnetRedistributor implements Redistributor {
     @Override
     public TokenizedPrompt redistribute(TokenizedPrompt expression, PromptTokenizer tokenizer) {
         TokenizedPrompt out = expression;
+        List<List<Token>> encoded = encoded(tokenizer, expression.segments().size());
         for (int k = 0; k < words.size(); k++) {
-            int segment = out.segments().size();
-            List<Token> tokens = tokenizer.encode(words.get(k), segment, TokenRole.MAGNET);
+            List<Token> tokens = encoded.get(k);
             if (out.size() + tokens.size() > tokenizer.maxLength()) {
                 LOG.warn("dropping magnets {} : the prompt '{}' has {} tokens and the model's text length is {}",
                         words.subList(k, words.size()), expression.expression(), out.size(), tokenizer.maxLength());
@@ -64,6 +76,20 @@ public final class MagnetRedistributor implements Redistributor {
             out = out.withSegment(words.get(k), tokens);
         }
         return out;
+    }
+
+    private List<List<Token>> encoded(PromptTokenizer tokenizer, int firstSegment) {
+        Encoded e = cache.get(tokenizer);
+        if (e != null && e.firstSegment() == firstSegment) {
+            return e.tokens();
+        }
+        List<List<Token>> tokens = new ArrayList<>(words.size());
+        for (int k = 0; k < words.size(); k++) {
+            tokens.add(List.copyOf(tokenizer.encode(words.get(k), firstSegment + k, TokenRole.MAGNET)));
+        }
+        List<List<Token>> frozen = List.copyOf(tokens);
+        cache.put(tokenizer, new Encoded(firstSegment, frozen));
+        return frozen;
     }
 
     @Override

@@ -36,6 +36,42 @@ class MagnetRedistributorTest {
     }
 
     @Test
+    void magnetsAreTokenizedOncePerTokenizerAndSegmentStart() {
+        SimpleTokenizer inner = new SimpleTokenizer(64);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        org.refam.api.PromptTokenizer counting = new org.refam.api.PromptTokenizer() {
+            @Override
+            public List<Token> encode(String text, int segment, org.refam.api.TokenRole role) {
+                calls.incrementAndGet();
+                return inner.encode(text, segment, role);
+            }
+
+            @Override
+            public int maxLength() {
+                return inner.maxLength();
+            }
+
+            @Override
+            public Token paddingToken() {
+                return inner.paddingToken();
+            }
+        };
+        MagnetRedistributor m = MagnetRedistributor.standard();
+        TokenizedPrompt first = m.redistribute(Prompts.expression("a red ball", inner, false), counting);
+        assertThat(calls.get()).isEqualTo(5);
+        TokenizedPrompt second = m.redistribute(Prompts.expression("the blue cube", inner, false), counting);
+        assertThat(calls.get()).as("cached magnets").isEqualTo(5);
+        assertThat(second.tokens().subList(4, 14)).isEqualTo(first.tokens().subList(4, 14));
+        assertThat(second).isEqualTo(MagnetRedistributor.standard().redistribute(
+                Prompts.expression("the blue cube", inner, false), inner));
+        // an expression with two segments shifts the magnets' segment indices: tokenized again, not reused wrongly
+        TokenizedPrompt twoSegments = first.withSegment("x", inner.encode("x", 6, org.refam.api.TokenRole.MAGNET));
+        TokenizedPrompt shifted = m.redistribute(twoSegments, counting);
+        assertThat(calls.get()).isEqualTo(10);
+        assertThat(shifted.token(shifted.size() - 1).segment()).isEqualTo(11);
+    }
+
+    @Test
     void dropsTheMagnetsThatDoNotFitFromTheEnd() {
         SimpleTokenizer tok = new SimpleTokenizer(8);
         TokenizedPrompt e = Prompts.expression("a goldfish", tok, false); // 3 tokens
