@@ -246,6 +246,17 @@ def zero_init(model: flux.Flux) -> None:
     nn.init.zeros_(model.final_layer.linear.bias)
 
 
+def lr_decay(tc, step: int) -> float:
+    """Factor on the learning rate: 1 until ``decayFromStep``, then linear down to ``decayFinal`` (default 0.1) at
+    ``decayToStep`` and constant after it; 1 everywhere when ``decayFromStep`` is absent (constant rate)."""
+    start = tc.get("decayFromStep")
+    if start is None or step < start:
+        return 1.0
+    span = max(1, int(tc["decayToStep"]) - int(start))
+    final = float(tc.get("decayFinal", 0.1))
+    return 1.0 - (1.0 - final) * min(1.0, (step - start) / span)
+
+
 def sample_t(b: int, mean: float, std: float, gen: torch.Generator) -> Tensor:
     return torch.sigmoid(torch.randn(b, generator=gen) * std + mean)
 
@@ -572,9 +583,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         ids = torch.tensor([sampler.sample(s, rng) for s in scenes])
         t = sample_t(b, tc["tLogitMean"], tc["tLogitStd"], gen)
         eps = torch.randn(x0.shape, generator=gen)
-        warm = min(1.0, (step - warm_from + 1) / tc["warmupSteps"])
+        lr = tc["lr"] * min(1.0, (step - warm_from + 1) / tc["warmupSteps"]) * lr_decay(tc, step)
         for g in opt.param_groups:
-            g["lr"] = tc["lr"] * warm
+            g["lr"] = lr
         loss = v_loss(model, x0, img_ids, ids, t, eps, tc["vDenominatorMin"])
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -593,7 +604,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             return 0
         if step % mon["logEverySteps"] == 0:
             dt = (time.time() - t_acc) / n_acc
-            log(f"step {step} loss {loss_acc / n_acc:.4f} gnorm {float(gnorm):.2f} lr {tc['lr'] * warm:.2e} "
+            log(f"step {step} loss {loss_acc / n_acc:.4f} gnorm {float(gnorm):.2f} lr {lr:.2e} "
                 f"{dt:.3f} s/step")
             loss_acc, n_acc, t_acc = 0.0, 0, time.time()
         if step % mon["gateEverySteps"] == 0:
