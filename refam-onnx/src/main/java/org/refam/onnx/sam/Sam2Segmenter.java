@@ -2,6 +2,7 @@ package org.refam.onnx.sam;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -231,18 +232,27 @@ public final class Sam2Segmenter implements PromptableSegmenter {
                 float[] low = new float[lh * lw];
                 masks.position(chosen * lh * lw);
                 masks.get(low);
-                float[] up = Resampling.upsampleBilinear(low, 0, lw, lh, w, h);
-                boolean[] data = new boolean[h * w];
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = up[i] > 0f;
-                }
-                return new Mask(h, w, data);
+                return toMask(low, lw, lh, w, h);
             }
         } catch (OrtException e) {
             throw SegmenterCore.runFailure(role, e);
         } finally {
             SegmenterCore.closeAll(in);
         }
+    }
+
+    /**
+     * A {@code lw x lh} logit grid upsampled to {@code w x h} ({@code F.interpolate(..., mode="bilinear",
+     * align_corners=False)}, as SAM2's {@code postprocess_masks} and the video predictor's
+     * {@code _get_orig_video_res_output}) and thresholded at {@code logit > 0}.
+     */
+    static Mask toMask(float[] low, int lw, int lh, int w, int h) {
+        float[] up = Resampling.upsampleBilinear(low, 0, lw, lh, w, h);
+        boolean[] data = new boolean[h * w];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = up[i] > 0f;
+        }
+        return new Mask(h, w, data);
     }
 
     private static Sam2Segmenter open(Builder b) {
@@ -268,17 +278,27 @@ public final class Sam2Segmenter implements PromptableSegmenter {
 
     /** Validates the encoder; returns its input name. */
     private static String checkEncoder(OrtSession encoder, Path file) {
-        String role = "SAM2 encoder";
+        return checkEncoder(encoder, file, "SAM2 encoder", IMAGE_SHAPE, List.of(FEATURES), FEATURE_SHAPES, EXPORT);
+    }
+
+    /**
+     * Validates an encoder with one float image input {@code imageShape} (any name) and the named {@code outputs}
+     * of the given shapes; returns the input's name.
+     */
+    static String checkEncoder(OrtSession encoder, Path file, String role, long[] imageShape, List<String> outputs,
+                               long[][] shapes, String export) {
         Map<String, TensorInfo> inputs = OrtModels.inputs(encoder, role, file);
         if (inputs.size() != 1) {
             throw new ModelException("the " + role + " " + file + " has " + inputs.size() + " inputs " + inputs.keySet()
-                    + ", expected one image input [1, 3, 1024, 1024] (is it a decoder?)");
+                    + ", expected one image input " + Arrays.toString(imageShape) + " (is it a decoder?)");
         }
         String input = inputs.keySet().iterator().next();
-        OrtModels.requireInputs(inputs, List.of(new OrtModels.Spec(input, IMAGE_SHAPE)), role, file, EXPORT);
-        List<OrtModels.Spec> outputs = List.of(new OrtModels.Spec(FEATURES[0], FEATURE_SHAPES[0]),
-                new OrtModels.Spec(FEATURES[1], FEATURE_SHAPES[1]), new OrtModels.Spec(FEATURES[2], FEATURE_SHAPES[2]));
-        OrtModels.requireOutputs(OrtModels.outputs(encoder, role, file), outputs, role, file, EXPORT);
+        OrtModels.requireInputs(inputs, List.of(new OrtModels.Spec(input, imageShape)), role, file, export);
+        List<OrtModels.Spec> specs = new ArrayList<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            specs.add(new OrtModels.Spec(outputs.get(i), shapes[i]));
+        }
+        OrtModels.requireOutputs(OrtModels.outputs(encoder, role, file), specs, role, file, export);
         return input;
     }
 

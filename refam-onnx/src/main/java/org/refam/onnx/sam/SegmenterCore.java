@@ -20,7 +20,8 @@ import org.refam.api.PointPrompt;
 import org.refam.api.RgbImage;
 
 /**
- * What SAM and SAM2 segmenters share: the two sessions, the embedding cache, and a lifecycle in which
+ * What SAM and SAM2 segmenters share: the encoder and decoder sessions (and any further ones, closed with them),
+ * the embedding cache, and a lifecycle in which
  * {@link #close()} waits for running calls, is idempotent, and makes every later call fail with
  * {@link IllegalStateException}.
  *
@@ -33,6 +34,7 @@ final class SegmenterCore<E> {
     final OrtSession encoder;
     final OrtSession decoder;
     final String device;
+    final OrtModels.Sessions sessions;
     private final String owner;
     private final EmbeddingCache<E> cache;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -40,10 +42,17 @@ final class SegmenterCore<E> {
     private final AtomicLong encoderRuns = new AtomicLong();
 
     SegmenterCore(String owner, OrtEnvironment env, OrtModels.Pair sessions, int cacheSize) {
+        this(owner, env, new OrtModels.Sessions(List.of(sessions.encoder(), sessions.decoder()), sessions.device()),
+                cacheSize);
+    }
+
+    /** Session 0 is the encoder, 1 the decoder; all of them are closed by {@link #close()}. */
+    SegmenterCore(String owner, OrtEnvironment env, OrtModels.Sessions sessions, int cacheSize) {
         this.owner = owner;
         this.env = env;
-        this.encoder = sessions.encoder();
-        this.decoder = sessions.decoder();
+        this.sessions = sessions;
+        this.encoder = sessions.get(0);
+        this.decoder = sessions.get(1);
         this.device = sessions.device();
         this.cache = new EmbeddingCache<>(cacheSize);
     }
@@ -85,8 +94,7 @@ final class SegmenterCore<E> {
             }
             closed = true;
             cache.clear();
-            OrtModels.closeQuietly(encoder);
-            OrtModels.closeQuietly(decoder);
+            sessions.close();
         } finally {
             l.unlock();
         }
