@@ -189,6 +189,7 @@ public final class Evaluator {
         Objects.requireNonNull(segmenter, "segmenter");
         Objects.requireNonNull(options, "options");
         long t0 = System.nanoTime();
+        LOG.info("Video masks of {}: {}", dataset.name(), segmenter.mode());
         ProgressListener listener = options.listener();
         long total = limited(dataset.sampleCount(), options.limit());
         List<Skip> skips = new ArrayList<>(dataset.problems());
