@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.Lock;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -128,13 +127,7 @@ public final class Sam2Segmenter implements PromptableSegmenter {
     @Override
     public Mask segment(RgbImage image, List<PointPrompt> points) {
         double[] xy = SegmenterCore.checkPoints(image, points);
-        Lock lock = core.acquire();
-        try {
-            FloatBuffer[] features = core.embedding(image, () -> encode(image));
-            return decode(features, image, points, xy);
-        } finally {
-            lock.unlock();
-        }
+        return core.withEmbedding(image, () -> encode(image), features -> decode(features, image, points, xy));
     }
 
     /** The device the graphs run on: {@code cpu} or {@code cuda:N}. */
@@ -161,15 +154,7 @@ public final class Sam2Segmenter implements PromptableSegmenter {
 
     /** The cached encoder feature {@code index} (0: high_res_feats_0, 1: high_res_feats_1, 2: image_embed). */
     float[] feature(RgbImage image, int index) {
-        Lock lock = core.acquire();
-        try {
-            FloatBuffer b = core.embedding(image, () -> encode(image))[index].duplicate();
-            float[] out = new float[b.remaining()];
-            b.get(out);
-            return out;
-        } finally {
-            lock.unlock();
-        }
+        return core.withEmbedding(image, () -> encode(image), f -> SegmenterCore.toArray(f[index]));
     }
 
     private FloatBuffer[] encode(RgbImage image) {

@@ -4,17 +4,13 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
 import java.util.function.IntFunction;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import org.refam.api.CancelledException;
 import org.refam.api.DeviceUnavailableException;
@@ -259,14 +255,9 @@ public final class Sam2VideoSegmenter implements PromptableSegmenter {
     @Override
     public Mask segment(RgbImage image, List<PointPrompt> points) {
         double[] xy = SegmenterCore.checkPoints(image, points);
-        Lock lock = core.acquire();
-        try {
-            FloatBuffer[] f = core.embedding(image, () -> encode(image));
-            return decode(f, f[CURRENT], SamTransforms.toSam2Frame(xy, image.height(), image.width()), labels(points),
-                    image, null, 0);
-        } finally {
-            lock.unlock();
-        }
+        float[] coords = SamTransforms.toSam2Frame(xy, image.height(), image.width());
+        return core.withEmbedding(image, () -> encode(image),
+                f -> decode(f, f[CURRENT], coords, labels(points), image, null, 0));
     }
 
     /** The device the graphs run on: {@code cpu} or {@code cuda:N}. */
@@ -310,17 +301,15 @@ public final class Sam2VideoSegmenter implements PromptableSegmenter {
     private FloatBuffer[] encode(RgbImage image) {
         float[] input = SamTransforms.sam2EncoderInput(image);
         String role = "SAM2 image encoder " + files.imageEncoder();
-        try (OnnxTensor x = core.tensor(input, IMAGE_SHAPE);
-             OrtSession.Result r = core.encoder.run(Map.of(encoderInput, x), Set.of(FEATURES))) {
+        return SegmenterCore.run(core.encoder, role, Set.of(FEATURES), in -> in.put(encoderInput,
+                core.tensor(input, IMAGE_SHAPE)), r -> {
             FloatBuffer[] out = new FloatBuffer[FEATURES.length];
             for (int i = 0; i < FEATURES.length; i++) {
                 requireShape(r, FEATURES[i], FEATURE_SHAPES[i], role);
                 out[i] = SegmenterCore.directCopy(r, FEATURES[i], role);
             }
             return out;
-        } catch (OrtException e) {
-            throw SegmenterCore.runFailure(role, e);
-        }
+        });
     }
 
     /**
@@ -331,100 +320,73 @@ public final class Sam2VideoSegmenter implements PromptableSegmenter {
     private Mask decode(FloatBuffer[] f, FloatBuffer embed, float[] coords, float[] labels, RgbImage image,
                         MemoryBank[] bank, int frame) {
         int n = labels.length;
-        Map<String, OnnxTensor> in = new LinkedHashMap<>();
         String role = "SAM2 image decoder " + files.imageDecoder();
-        try {
+        Set<String> wanted = bank == null ? Set.of("pred_mask") : Set.of("pred_mask", "mask_for_mem");
+        return SegmenterCore.run(core.decoder, role, wanted, in -> {
             in.put("point_coords", core.tensor(coords, 1, n, 2));
             in.put("point_labels", core.tensor(labels, 1, n));
             in.put("image_embed", core.tensor(embed, EMBED_SHAPE));
             in.put("high_res_feats_0", core.tensor(f[HR0], HR0_SHAPE));
             in.put("high_res_feats_1", core.tensor(f[HR1], HR1_SHAPE));
-            Set<String> wanted = bank == null ? Set.of("pred_mask") : Set.of("pred_mask", "mask_for_mem");
-            try (OrtSession.Result r = core.decoder.run(in, wanted)) {
-                long[] shape = SegmenterCore.shape(r, "pred_mask", role);
-                if (shape.length != 4 || shape[0] != 1 || shape[1] < 1 || shape[2] != SamTransforms.LOW_RES
-                        || shape[3] != SamTransforms.LOW_RES) {
-                    throw new ModelException("the " + role + " returned pred_mask " + Arrays.toString(shape)
-                            + ", expected [1, 1, 256, 256]");
-                }
-                float[] low = new float[SamTransforms.LOW_RES * SamTransforms.LOW_RES];
-                SegmenterCore.floats(r, "pred_mask", role).get(low); // mask 0: the export's best mask
-                Mask mask = Sam2Segmenter.toMask(low, SamTransforms.LOW_RES, SamTransforms.LOW_RES, image.width(),
-                        image.height());
-                if (bank != null) {
-                    remember(r, f, bank, frame, role);
-                }
-                return mask;
+        }, r -> {
+            float[] low = firstChannel(r, "pred_mask", SamTransforms.LOW_RES, role); // the export's best mask
+            Mask mask = Sam2Segmenter.toMask(low, SamTransforms.LOW_RES, SamTransforms.LOW_RES, image.width(),
+                    image.height());
+            if (bank != null) {
+                remember(firstChannel(r, "mask_for_mem", SamTransforms.FRAME, role), f, bank, frame);
             }
-        } catch (OrtException e) {
-            throw SegmenterCore.runFailure(role, e);
-        } finally {
-            SegmenterCore.closeAll(in);
-        }
+            return mask;
+        });
     }
 
-    /** Encodes the decoder's {@code mask_for_mem} (mask 0) with the frame's backbone features into the bank. */
-    private void remember(OrtSession.Result decoded, FloatBuffer[] f, MemoryBank[] bank, int frame, String decoderRole)
-            throws OrtException {
-        long[] shape = SegmenterCore.shape(decoded, "mask_for_mem", decoderRole);
-        if (shape.length != 4 || shape[0] != 1 || shape[1] < 1 || shape[2] != SamTransforms.FRAME
-                || shape[3] != SamTransforms.FRAME) {
-            throw new ModelException("the " + decoderRole + " returned mask_for_mem " + Arrays.toString(shape)
-                    + ", expected [1, 1, 1024, 1024]");
+    /** Channel 0 of a {@code [1, C, side, side]} output. */
+    private static float[] firstChannel(OrtSession.Result r, String name, int side, String role) {
+        long[] shape = SegmenterCore.shape(r, name, role);
+        if (shape.length != 4 || shape[0] != 1 || shape[1] < 1 || shape[2] != side || shape[3] != side) {
+            throw new ModelException("the " + role + " returned " + name + " " + Arrays.toString(shape)
+                    + ", expected [1, 1, " + side + ", " + side + "]");
         }
-        float[] maskForMem = new float[SamTransforms.FRAME * SamTransforms.FRAME];
-        SegmenterCore.floats(decoded, "mask_for_mem", decoderRole).get(maskForMem);
+        float[] out = new float[side * side];
+        SegmenterCore.floats(r, name, role).get(out);
+        return out;
+    }
+
+    /** Encodes {@code maskForMem} with the frame's backbone features {@code image_embeddings} into the bank. */
+    private void remember(float[] maskForMem, FloatBuffer[] f, MemoryBank[] bank, int frame) {
         String role = "SAM2 memory encoder " + files.memoryEncoder();
-        Map<String, OnnxTensor> in = new LinkedHashMap<>();
-        try {
+        MemoryBank.Entry e = SegmenterCore.run(memoryEncoder, role, null, in -> {
             in.put("mask_for_mem", core.tensor(maskForMem, MEM_MASK_SHAPE));
             in.put("pix_feat", core.tensor(f[EMBED], EMBED_SHAPE));
-            try (OrtSession.Result r = memoryEncoder.run(in)) {
-                requireShape(r, "maskmem_features", MEMORY_SHAPE, role);
-                requireShape(r, "maskmem_pos_enc", MEMORY_POS_SHAPE, role);
-                long[] codeShape = SegmenterCore.shape(r, "temporal_code", role);
-                if (codeShape.length != 4 || codeShape[0] < 1 || codeShape[1] != 1 || codeShape[2] != 1
-                        || codeShape[3] != 64) {
-                    throw new ModelException("the " + role + " returned temporal_code " + Arrays.toString(codeShape)
-                            + ", expected [7, 1, 1, 64]");
-                }
-                if (bank[0] == null) {
-                    bank[0] = new MemoryBank(copy(r, "temporal_code", role), (int) codeShape[0]);
-                }
-                MemoryBank.Entry e = new MemoryBank.Entry(frame, copy(r, "maskmem_features", role),
-                        copy(r, "maskmem_pos_enc", role));
-                if (frame == 0) {
-                    bank[0].condition(e);
-                } else {
-                    bank[0].add(e);
-                }
+        }, r -> {
+            long[] codeShape = SegmenterCore.shape(r, "temporal_code", role);
+            if (codeShape.length != 4 || codeShape[0] < 1 || codeShape[1] != 1 || codeShape[2] != 1
+                    || codeShape[3] != 64) {
+                throw new ModelException("the " + role + " returned temporal_code " + Arrays.toString(codeShape)
+                        + ", expected [7, 1, 1, 64]");
             }
-        } catch (OrtException e) {
-            throw SegmenterCore.runFailure(role, e);
-        } finally {
-            SegmenterCore.closeAll(in);
+            if (bank[0] == null) {
+                bank[0] = new MemoryBank(copy(r, "temporal_code", null, role), (int) codeShape[0]);
+            }
+            return new MemoryBank.Entry(frame, copy(r, "maskmem_features", MEMORY_SHAPE, role),
+                    copy(r, "maskmem_pos_enc", MEMORY_POS_SHAPE, role));
+        });
+        if (frame == 0) {
+            bank[0].condition(e);
+        } else {
+            bank[0].add(e);
         }
     }
 
     /** Memory attention of the current frame over {@code slots}; returns {@code fused_feat}. */
     private float[] attend(FloatBuffer[] f, MemoryBank bank, List<MemoryBank.Slot> slots) {
         String role = "SAM2 memory attention " + files.memoryAttention();
-        Map<String, OnnxTensor> in = new LinkedHashMap<>();
-        try {
+        return SegmenterCore.run(attention, role, null, in -> {
             in.put("current_vision_feat", core.tensor(f[CURRENT], EMBED_SHAPE));
             in.put("current_vision_pos_embed", core.tensor(f[VISION_POS], VISION_POS_SHAPE));
             in.put("memory_0", core.tensor(new float[0], 0, 256));
             in.put("memory_1", core.tensor(MemoryBank.features(slots), slots.size(), 64, 64, 64));
             in.put("memory_pos_embed", core.tensor(bank.positions(slots), (long) slots.size() * GRID, 1, 64));
-            try (OrtSession.Result r = attention.run(in)) {
-                requireShape(r, "fused_feat", EMBED_SHAPE, role);
-                return copy(r, "fused_feat", role);
-            }
-        } catch (OrtException e) {
-            throw SegmenterCore.runFailure(role, e);
-        } finally {
-            SegmenterCore.closeAll(in);
-        }
+        }, r -> copy(r, "fused_feat", EMBED_SHAPE, role));
     }
 
     private static void requireShape(OrtSession.Result r, String name, long[] expected, String role) {
@@ -435,11 +397,12 @@ public final class Sam2VideoSegmenter implements PromptableSegmenter {
         }
     }
 
-    private static float[] copy(OrtSession.Result r, String name, String role) {
-        FloatBuffer b = SegmenterCore.floats(r, name, role);
-        float[] out = new float[b.remaining()];
-        b.get(out);
-        return out;
+    /** An output's values, after checking its shape against {@code expected} (null: not checked). */
+    private static float[] copy(OrtSession.Result r, String name, long[] expected, String role) {
+        if (expected != null) {
+            requireShape(r, name, expected, role);
+        }
+        return SegmenterCore.toArray(SegmenterCore.floats(r, name, role));
     }
 
     private static Sam2VideoSegmenter open(Builder b) {

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.Lock;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -143,13 +142,7 @@ public final class SamSegmenter implements PromptableSegmenter {
     @Override
     public Mask segment(RgbImage image, List<PointPrompt> points) {
         double[] xy = SegmenterCore.checkPoints(image, points);
-        Lock lock = core.acquire();
-        try {
-            FloatBuffer embedding = core.embedding(image, () -> encode(image));
-            return decode(embedding, image, points, xy);
-        } finally {
-            lock.unlock();
-        }
+        return core.withEmbedding(image, () -> encode(image), embedding -> decode(embedding, image, points, xy));
     }
 
     /** The device the graphs run on: {@code cpu} or {@code cuda:N}. */
@@ -176,15 +169,7 @@ public final class SamSegmenter implements PromptableSegmenter {
 
     /** The image embedding {@code [1,256,64,64]} as the decoder receives it (cached). */
     float[] embedding(RgbImage image) {
-        Lock lock = core.acquire();
-        try {
-            FloatBuffer b = core.embedding(image, () -> encode(image)).duplicate();
-            float[] out = new float[b.remaining()];
-            b.get(out);
-            return out;
-        } finally {
-            lock.unlock();
-        }
+        return core.withEmbedding(image, () -> encode(image), SegmenterCore::toArray);
     }
 
     private FloatBuffer encode(RgbImage image) {
