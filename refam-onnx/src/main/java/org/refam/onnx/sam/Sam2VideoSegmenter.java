@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  *       video predictor's {@code _get_orig_video_res_output}) and thresholded at {@code logit > 0};</li>
  *   <li>the memory of a frame is the memory encoder's output on the decoder's {@code mask_for_mem} and the
  *       frame's own backbone features {@code image_embeddings} ({@code _encode_new_memory} reads
- *       {@code current_vision_feats}, not the memory-conditioned ones).</li>
+ *       {@code current_vision_feats}, not the memory-conditioned ones); the last frame's memory is not computed,
+ *       since nothing reads it.</li>
  * </ol>
  * Where this differs from the original, the graphs decide: object pointers are not used ({@code memory_0} is
  * empty, as the export's own demo {@code python/onnx_test_video.py} runs these graphs, because pointer positions
@@ -200,6 +201,7 @@ public final class Sam2VideoSegmenter implements PromptableSegmenter {
         return propagate(frameCount, frames, points, listener, null);
     }
 
+    /** As {@link #propagate(int, IntFunction, List, ProgressListener)}; {@code observer} (nullable) sees each step. */
     List<Mask> propagate(int frameCount, IntFunction<RgbImage> frames, List<PointPrompt> points,
                          ProgressListener listener, FusedObserver observer) {
         if (frameCount < 1) {
@@ -215,22 +217,34 @@ public final class Sam2VideoSegmenter implements PromptableSegmenter {
         Lock lock = core.acquire();
         try {
             List<Mask> masks = new ArrayList<>(frameCount);
-            MemoryBank[] bank = new MemoryBank[1];
+            MemoryBank bank = null;
             for (int t = 0; t < frameCount; t++) {
                 if (t > 0) {
                     progress.checkCancelled(STAGE);
                 }
                 RgbImage image = t == 0 ? first : frame(frames, t, first);
                 FloatBuffer[] f = core.embedding(image, () -> encode(image));
+                boolean remember = t < frameCount - 1; // the last frame's memory would never be read
+                Decoded d;
                 if (t == 0) {
-                    masks.add(decode(f, f[CURRENT], coords, labels, image, bank, 0));
+                    d = decode(f, f[CURRENT], coords, labels, image, remember);
                 } else {
-                    List<MemoryBank.Slot> slots = bank[0].slots(t);
-                    float[] fused = attend(f, bank[0], slots);
+                    List<MemoryBank.Slot> slots = bank.slots(t);
+                    float[] fused = attend(f, bank, slots);
                     if (observer != null) {
                         observer.fused(t, slots, fused);
                     }
-                    masks.add(decode(f, FloatBuffer.wrap(fused), new float[0], new float[0], image, bank, t));
+                    d = decode(f, FloatBuffer.wrap(fused), new float[0], new float[0], image, remember);
+                }
+                masks.add(d.mask());
+                if (remember) {
+                    Memory m = encodeMemory(d.maskForMem(), f, t);
+                    if (t == 0) {
+                        bank = new MemoryBank(m.temporalCode(), m.rows());
+                        bank.condition(m.entry());
+                    } else {
+                        bank.add(m.entry());
+                    }
                 }
                 progress.progress(STAGE, t + 1, frameCount);
             }
@@ -257,7 +271,7 @@ public final class Sam2VideoSegmenter implements PromptableSegmenter {
         double[] xy = SegmenterCore.checkPoints(image, points);
         float[] coords = SamTransforms.toSam2Frame(xy, image.height(), image.width());
         return core.withEmbedding(image, () -> encode(image),
-                f -> decode(f, f[CURRENT], coords, labels(points), image, null, 0));
+                f -> decode(f, f[CURRENT], coords, labels(points), image, false).mask());
     }
 
     /** The device the graphs run on: {@code cpu} or {@code cuda:N}. */
@@ -312,16 +326,23 @@ public final class Sam2VideoSegmenter implements PromptableSegmenter {
         });
     }
 
+    /** A decoded frame: its mask, and the decoder's {@code mask_for_mem} (null when not asked for). */
+    private record Decoded(Mask mask, float[] maskForMem) {
+    }
+
+    /** A frame's memory and the export's {@code temporal_code} ({@code rows x 64}). */
+    private record Memory(MemoryBank.Entry entry, float[] temporalCode, int rows) {
+    }
+
     /**
-     * Runs the decoder on {@code embed} with the given points (none for a tracked frame) and returns the frame's
-     * mask; with a bank holder, also encodes the frame's memory into it (the conditioning frame when
-     * {@code frame} is 0).
+     * Runs the decoder on {@code embed} with the given points (none for a tracked frame): the frame's mask and,
+     * when {@code forMemory}, channel 0 of {@code mask_for_mem}.
      */
-    private Mask decode(FloatBuffer[] f, FloatBuffer embed, float[] coords, float[] labels, RgbImage image,
-                        MemoryBank[] bank, int frame) {
+    private Decoded decode(FloatBuffer[] f, FloatBuffer embed, float[] coords, float[] labels, RgbImage image,
+                           boolean forMemory) {
         int n = labels.length;
         String role = "SAM2 image decoder " + files.imageDecoder();
-        Set<String> wanted = bank == null ? Set.of("pred_mask") : Set.of("pred_mask", "mask_for_mem");
+        Set<String> wanted = forMemory ? Set.of("pred_mask", "mask_for_mem") : Set.of("pred_mask");
         return SegmenterCore.run(core.decoder, role, wanted, in -> {
             in.put("point_coords", core.tensor(coords, 1, n, 2));
             in.put("point_labels", core.tensor(labels, 1, n));
@@ -332,10 +353,7 @@ public final class Sam2VideoSegmenter implements PromptableSegmenter {
             float[] low = firstChannel(r, "pred_mask", SamTransforms.LOW_RES, role); // the export's best mask
             Mask mask = Sam2Segmenter.toMask(low, SamTransforms.LOW_RES, SamTransforms.LOW_RES, image.width(),
                     image.height());
-            if (bank != null) {
-                remember(firstChannel(r, "mask_for_mem", SamTransforms.FRAME, role), f, bank, frame);
-            }
-            return mask;
+            return new Decoded(mask, forMemory ? firstChannel(r, "mask_for_mem", SamTransforms.FRAME, role) : null);
         });
     }
 
@@ -351,10 +369,10 @@ public final class Sam2VideoSegmenter implements PromptableSegmenter {
         return out;
     }
 
-    /** Encodes {@code maskForMem} with the frame's backbone features {@code image_embeddings} into the bank. */
-    private void remember(float[] maskForMem, FloatBuffer[] f, MemoryBank[] bank, int frame) {
+    /** The memory of frame {@code frame}: {@code maskForMem} encoded with the frame's {@code image_embeddings}. */
+    private Memory encodeMemory(float[] maskForMem, FloatBuffer[] f, int frame) {
         String role = "SAM2 memory encoder " + files.memoryEncoder();
-        MemoryBank.Entry e = SegmenterCore.run(memoryEncoder, role, null, in -> {
+        return SegmenterCore.run(memoryEncoder, role, null, in -> {
             in.put("mask_for_mem", core.tensor(maskForMem, MEM_MASK_SHAPE));
             in.put("pix_feat", core.tensor(f[EMBED], EMBED_SHAPE));
         }, r -> {
@@ -364,17 +382,10 @@ public final class Sam2VideoSegmenter implements PromptableSegmenter {
                 throw new ModelException("the " + role + " returned temporal_code " + Arrays.toString(codeShape)
                         + ", expected [7, 1, 1, 64]");
             }
-            if (bank[0] == null) {
-                bank[0] = new MemoryBank(copy(r, "temporal_code", null, role), (int) codeShape[0]);
-            }
-            return new MemoryBank.Entry(frame, copy(r, "maskmem_features", MEMORY_SHAPE, role),
+            MemoryBank.Entry e = new MemoryBank.Entry(frame, copy(r, "maskmem_features", MEMORY_SHAPE, role),
                     copy(r, "maskmem_pos_enc", MEMORY_POS_SHAPE, role));
+            return new Memory(e, copy(r, "temporal_code", null, role), (int) codeShape[0]);
         });
-        if (frame == 0) {
-            bank[0].condition(e);
-        } else {
-            bank[0].add(e);
-        }
     }
 
     /** Memory attention of the current frame over {@code slots}; returns {@code fused_feat}. */
