@@ -48,6 +48,7 @@ import org.refam.eval.Skip;
 import org.refam.eval.VideoReport;
 import org.refam.eval.VideoSegmenter;
 import org.refam.eval.coco.RefCocoDataset;
+import org.refam.eval.davis.DavisResults;
 import org.refam.eval.davis.RefDavisDataset;
 import org.refam.eval.metrics.VideoSummary;
 import org.refam.onnx.sam.Sam2VideoSegmenter;
@@ -144,6 +145,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model-frames", paramLabel = "N", defaultValue = "1",
             description = "Video: frames from the start the model sees, for video models (default: ${DEFAULT-VALUE}).")
     int modelFrames;
+
+    @Option(names = "--save-predictions",
+            description = "Ref-DAVIS17: also write the masks as DAVIS label maps, OUT/predictions/anno_0..3/VIDEO/"
+                    + "FRAME.png (the objects of each annotation run merged as ReferFormer does), for the official "
+                    + "DAVIS 2017 evaluation code.")
+    boolean savePredictions;
 
     @Mixin
     PipelineOptions pipeline;
@@ -282,9 +289,14 @@ final class EvalCommand implements Callable<Integer> {
         Path dir = outDir(ds.name());
         ProgressListener bar = progressBar(ds.sampleCount());
         VideoSegmenter videoSegmenter = videoSegmenter(seg, bar);
+        Path predictions = dir.resolve("predictions");
+        if (savePredictions && restart) {
+            deleteTree(predictions);
+        }
         EvalOptions o = EvalOptions.builder().results(dir.resolve("results.jsonl")).limit(limit).restart(restart)
                 .run(describe(extractor, config) + " video=" + videoSegmenter.mode() + " modelFrames=" + modelFrames)
-                .modelFrames(modelFrames).listener(bar).build();
+                .modelFrames(modelFrames).listener(bar)
+                .videoPredictions(savePredictions ? new DavisResults(predictions) : null).build();
         VideoReport r;
         try {
             r = Evaluator.evaluate(ds, new RefAM(extractor, config), videoSegmenter, o);
@@ -328,6 +340,18 @@ final class EvalCommand implements Callable<Integer> {
         };
         return VideoSegmenter.named(SAM2_PROPAGATION, (clip, point, first) -> v.propagate(clip.frames(), clip::frame,
                 List.of(new PointPrompt(point.x(), point.y(), true)), frames));
+    }
+
+    /** Deletes {@code dir} and everything below it, if it exists (the predictions of an earlier run). */
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** The {@link VideoSegmenter#mode()} of {@link #videoSegmenter} with a {@link Sam2VideoSegmenter}. */

@@ -112,11 +112,15 @@ class EvalCommandTest {
         assertThat(graphs).as("tiny SAM2 video graphs").isDirectory();
         Run r = run("eval", "--backend", "fixture", "--dataset", "refdavis", "--root",
                 fixtures().resolve("davis").toString(), "--segmenter", "sam2:" + graphs, "--device", "cpu", "--out",
-                dir.resolve("p").toString());
+                dir.resolve("p").toString(), "--save-predictions");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("| this run | 12 | 0 |").contains("Masks: SAM2 propagation: the first frame's point")
                 .contains("Sam2VideoSegmenter").doesNotContain("copy baseline");
         assertThat(Files.readAllLines(dir.resolve("p/results.jsonl")).get(0)).contains("video=SAM2 propagation");
+        for (int run = 0; run < 4; run++) {
+            assertThat(dir.resolve("p/predictions/anno_" + run + "/cows/00002.png")).isRegularFile();
+            assertThat(dir.resolve("p/predictions/anno_" + run + "/dog/00000.png")).isRegularFile();
+        }
     }
 
     /**
