@@ -18,7 +18,6 @@ import org.refam.api.DeviceUnavailableException;
 import org.refam.api.Mask;
 import org.refam.api.ModelException;
 import org.refam.api.PointPrompt;
-import org.refam.api.PromptableSegmenter;
 import org.refam.api.RgbImage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: thread-safe; concurrent {@link #segment} calls share the sessions and the cache, and
  * {@link #close()} waits for running calls.
  */
-public final class Sam2Segmenter implements PromptableSegmenter {
+public final class Sam2Segmenter extends OrtSegmenter<FloatBuffer[]> {
     private static final Logger LOG = LoggerFactory.getLogger(Sam2Segmenter.class);
 
     /** Default number of cached image feature sets (16 MiB each). */
@@ -76,13 +75,12 @@ public final class Sam2Segmenter implements PromptableSegmenter {
             new OrtModels.Spec("masks", 1, OrtModels.ANY, OrtModels.ANY, OrtModels.ANY),
             new OrtModels.Spec("iou_predictions", 1, OrtModels.ANY));
 
-    private final SegmenterCore<FloatBuffer[]> core;
     private final ModelFiles files;
     private final String encoderInput;
     private final float[] zeroMask = new float[SamTransforms.LOW_RES * SamTransforms.LOW_RES];
 
     private Sam2Segmenter(SegmenterCore<FloatBuffer[]> core, ModelFiles files, String encoderInput) {
-        this.core = core;
+        super(core);
         this.files = files;
         this.encoderInput = encoderInput;
     }
@@ -128,17 +126,6 @@ public final class Sam2Segmenter implements PromptableSegmenter {
     public Mask segment(RgbImage image, List<PointPrompt> points) {
         double[] xy = SegmenterCore.checkPoints(image, points);
         return core.withEmbedding(image, () -> encode(image), features -> decode(features, image, points, xy));
-    }
-
-    /** The device the graphs run on: {@code cpu} or {@code cuda:N}. */
-    public String device() {
-        return core.device;
-    }
-
-    /** Closes both sessions and drops the cache; idempotent. Waits for running {@link #segment} calls. */
-    @Override
-    public void close() {
-        core.close();
     }
 
     @Override

@@ -19,7 +19,6 @@ import org.refam.api.Mask;
 import org.refam.api.ModelException;
 import org.refam.api.PointPrompt;
 import org.refam.api.ProgressListener;
-import org.refam.api.PromptableSegmenter;
 import org.refam.api.RgbImage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +83,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: thread-safe; concurrent calls share the sessions and the feature cache, each propagation has
  * its own memory bank, and {@link #close()} waits for running calls.
  */
-public final class Sam2VideoSegmenter implements PromptableSegmenter {
+public final class Sam2VideoSegmenter extends OrtSegmenter<FloatBuffer[]> {
     private static final Logger LOG = LoggerFactory.getLogger(Sam2VideoSegmenter.class);
 
     /** The stage name {@link #propagate} reports to its {@link ProgressListener}; units are frames. */
@@ -138,14 +137,13 @@ public final class Sam2VideoSegmenter implements PromptableSegmenter {
         void fused(int frame, List<MemoryBank.Slot> slots, float[] fusedFeat);
     }
 
-    private final SegmenterCore<FloatBuffer[]> core;
     private final VideoModelFiles files;
     private final String encoderInput;
     private final OrtSession attention;
     private final OrtSession memoryEncoder;
 
     private Sam2VideoSegmenter(SegmenterCore<FloatBuffer[]> core, VideoModelFiles files, String encoderInput) {
-        this.core = core;
+        super(core);
         this.files = files;
         this.encoderInput = encoderInput;
         this.attention = core.sessions.get(2);
@@ -272,17 +270,6 @@ public final class Sam2VideoSegmenter implements PromptableSegmenter {
         float[] coords = SamTransforms.toSam2Frame(xy, image.height(), image.width());
         return core.withEmbedding(image, () -> encode(image),
                 f -> decode(f, f[CURRENT], coords, labels(points), image, false).mask());
-    }
-
-    /** The device the graphs run on: {@code cpu} or {@code cuda:N}. */
-    public String device() {
-        return core.device;
-    }
-
-    /** Closes the four sessions and drops the cache; idempotent. Waits for running calls. */
-    @Override
-    public void close() {
-        core.close();
     }
 
     @Override
