@@ -75,7 +75,9 @@ import org.slf4j.LoggerFactory;
  * (the original only on clicked frames) and takes an object score of 0. Two choices differ from that demo and
  * follow the original instead: frame 0 is decoded from {@code current_vision_feat}, and memories are encoded from
  * {@code image_embeddings} rather than from {@code fused_feat}. Frames are resized with the antialiased bilinear
- * filter of the image predictor, while the video predictor's loader uses Pillow's default (bicubic) resize.
+ * filter of the image predictor, while the video predictor's loader uses Pillow's default (bicubic) resize; and the
+ * video predictor's hole filling of small background regions ({@code fill_hole_area = 8}, done with a CUDA
+ * connected-components kernel that it skips when unavailable) is not done.
  *
  * <p>{@link #segment} segments one image with the same encoder and decoder (the decoder's best mask), so one
  * folder serves both the first-frame grounding and the propagation.
