@@ -42,6 +42,35 @@ SAM2 (facebookresearch/sam2 via vietanhdev/samexporter export_sam2.py, the commo
   the 4 internal masks the first is dropped (multimask output), as in the export; logits are clamped to
   [-32, 32].
 
+SAM2 video (pagarcia/sam2-onnx-cpp, export/onnx_export.py with export/src/modules.py and export/src/utils.py: the
+four "legacy" graphs its video demo python/onnx_test_video.py runs), in sam2video/:
+  image_encoder.onnx      input [1,3,1024,1024] -> image_embeddings [1,256,64,64] (pix_feat), high_res_features1
+                          [1,32,256,256], high_res_features2 [1,64,128,128], current_vision_feat [1,256,64,64]
+                          (= pix_feat + no_mem_embed), vision_pos_embed [4096,1,256].
+  image_decoder.onnx      point_coords [num_labels,num_points,2], point_labels [num_labels,num_points], image_embed,
+                          high_res_feats_0, high_res_feats_1 -> obj_ptr [1,256], mask_for_mem [1,1,1024,1024]
+                          (sigmoid(logits) * 20 - 10), pred_mask [1,1,256,256] (logits of the best mask).
+  memory_attention.onnx   current_vision_feat [1,256,64,64], current_vision_pos_embed [4096,1,256], memory_0
+                          [num_object_ptrs,256], memory_1 [num_mem_frames,64,64,64], memory_pos_embed [buff_size,1,64]
+                          -> fused_feat [1,256,64,64].
+  memory_encoder.onnx     mask_for_mem [1,1,1024,1024], pix_feat [1,256,64,64] -> maskmem_features [1,64,64,64],
+                          maskmem_pos_enc [4096,1,64], temporal_code [7,1,1,64] (maskmem_tpos_enc, num_maskmem = 7).
+  Semantics (no weights; every shape and name is the real one, none of them is free):
+  - encoder: the pools of the SAM2 image encoder above; current_vision_feat = image_embeddings + NO_MEM;
+    vision_pos_embed channel 0 = token index / 4096.
+  - decoder: with at least one prompt point, a disk of radius RADII[2] around the foreground points (the export
+    appends the padding point itself); with none (propagation), the 64x64 channel 255 of image_embed, nearest-upsampled
+    to 256x256, is the mask logit ("what memory attention recalled").
+  - memory encoder: maskmem_features channel 0 = 16x16 average of (mask_for_mem > 0) (the export binarises, as
+    is_mask_from_pts=True), channel 1 = pix_feat channel 0 (frame identity for tests); maskmem_pos_enc channel 1 =
+    token index / 4096; temporal_code[i] channel 0 = i + 1.
+  - memory attention: reads per memory frame j its temporal code (memory_pos_embed[j*4096, 0, 0], i.e.
+    7 - t_pos when the caller added temporal_code[7 - t_pos - 1]) and picks the most recent frame (smallest
+    t_pos > 0; the conditioning frame, t_pos 0, only when alone); its mask, dilated by 2 cells, AND the current
+    frame's object indicator (current features channel 1 > 0, i.e. green) becomes channel 255 (+-10 logits). Row 0
+    of channels 0..4 reports what the graph was fed: frame identities, temporal codes, maskmem_pos_enc channel 1 at
+    each frame's last token, the number of object pointers, current_vision_pos_embed[4095, 0, 0].
+
 bad/decoder_embed32.onnx  a SAM v1 decoder whose image_embeddings input is [1,256,32,32] (for validation tests).
 
 resize/                   reference resamplings for the Java kernels (width x height in the names):
@@ -185,6 +214,82 @@ class TinySam2Decoder(nn.Module):
         return masks, scores[:, 1:]
 
 
+NUM_MASKMEM = 7  # sam2 configs: num_maskmem (1 conditioning frame + 6 previous frames); temporal_code rows
+MEM_DIM = 64  # sam2 memory_encoder out_dim (maskmem_features channels, memory_pos_embed width)
+TOKENS = 64 * 64  # tokens of the 64x64 stride-16 feature grid
+NO_MEM = 0.25  # stand-in for SAM2's learned no_mem_embed [1,1,256]
+MEM_SCALE, MEM_BIAS = 20.0, -10.0  # sam2 configs: sigmoid_scale_for_mem_enc, sigmoid_bias_for_mem_enc
+TRACK_LOGIT = 10.0  # |logit| of the tiny memory attention's recalled mask
+
+
+def token_ramp(channels, channel, like):
+    """[4096, 1, channels] zeros with token index / 4096 in `channel` (depends on `like` so it stays computed)."""
+    ramp = torch.arange(TOKENS, dtype=torch.float32) / TOKENS + 0.0 * like.mean()  # padded at run time, not folded
+    return F.pad(ramp.view(TOKENS, 1, 1), (channel, channels - channel - 1))
+
+
+class TinySam2VideoEncoder(nn.Module):
+    def forward(self, image):
+        embed = pool_features(image, 16, 256)
+        return (embed, pool_features(image, 4, 32), pool_features(image, 8, 64), embed + NO_MEM,
+                token_ramp(256, 0, image))
+
+
+class TinySam2VideoDecoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("radii", torch.tensor(RADII[2:3]))
+
+    def forward(self, point_coords, point_labels, image_embed, high_res_feats_0, high_res_feats_1):
+        # the padding point (0, 0) / -1 that SAM2's prompt encoder appends, also to an empty prompt (propagation)
+        coords = F.pad(point_coords, (0, 0, 0, 1))
+        labels = F.pad(point_labels, (0, 1), value=-1.0)
+        disk = disk_logits(coords, labels, self.radii)
+        has_points = ((labels >= 0).to(torch.float32).sum(dim=1) > 0).view(-1, 1, 1, 1)
+        recalled = F.interpolate(image_embed[:, 255:256], scale_factor=4.0, mode="nearest")
+        low = torch.where(has_points, disk, recalled) + feature_term(image_embed, high_res_feats_0, high_res_feats_1)
+        pred_mask = torch.clamp(low, -32.0, 32.0)
+        up = F.interpolate(pred_mask, size=(FRAME, FRAME), mode="bilinear", align_corners=False)
+        mask_for_mem = torch.sigmoid(up) * MEM_SCALE + MEM_BIAS
+        obj_ptr = image_embed.mean(dim=(2, 3))
+        return obj_ptr, mask_for_mem, pred_mask
+
+
+class TinySam2MemoryEncoder(nn.Module):
+    def forward(self, mask_for_mem, pix_feat):
+        binary = (mask_for_mem > 0).to(torch.float32)  # _encode_new_memory with is_mask_from_pts=True
+        mask = F.avg_pool2d(binary, kernel_size=16, stride=16)
+        features = F.pad(torch.cat([mask, pix_feat[:, 0:1]], dim=1), (0, 0, 0, 0, 0, MEM_DIM - 2))
+        codes = torch.arange(1, NUM_MASKMEM + 1, dtype=torch.float32).view(NUM_MASKMEM, 1, 1, 1)
+        temporal_code = F.pad(codes, (0, MEM_DIM - 1)) + 0.0 * pix_feat.mean()
+        return features, token_ramp(MEM_DIM, 1, pix_feat), temporal_code
+
+
+class TinySam2MemoryAttention(nn.Module):
+    def forward(self, current_vision_feat, current_vision_pos_embed, memory_0, memory_1, memory_pos_embed):
+        curr = current_vision_feat - NO_MEM  # the export subtracts no_mem_embed before memory attention
+        frames = memory_1.shape[0]
+        first = torch.arange(frames) * TOKENS
+        code = memory_pos_embed[first, 0, 0]
+        pos_check = memory_pos_embed[first + TOKENS - 1, 0, 1]
+        identity = memory_1[:, 1, 0, 0]
+        t_pos = NUM_MASKMEM - code
+        recency = torch.where(t_pos < 0.5, torch.full_like(t_pos, 1000.0), t_pos)
+        pick = (torch.arange(frames) == torch.argmin(recency)).to(torch.float32)
+        recalled = (pick.view(-1, 1, 1) * memory_1[:, 0]).sum(dim=0, keepdim=True).unsqueeze(0)  # [1,1,64,64]
+        dilated = F.max_pool2d((recalled > 0.5).to(torch.float32), kernel_size=5, stride=1, padding=2)
+        track = dilated * (curr[:, 1:2] > 0).to(torch.float32)
+        channel = track * (2 * TRACK_LOGIT) - TRACK_LOGIT
+        spread = torch.eye(64)[:frames]  # [frames, 64]: row j puts frame j's value in column j
+        rows = torch.stack([
+            identity @ spread, code @ spread, pos_check @ spread,
+            F.pad((memory_0.shape[0] + 0.0 * memory_0.sum()).view(1), (0, 63)),
+            F.pad(current_vision_pos_embed[TOKENS - 1, 0, 0:1], (0, 63)),
+        ]).view(1, 5, 1, 64)
+        report = F.pad(rows, (0, 0, 0, 63))
+        return torch.cat([report, curr[:, 5:255], channel], dim=1)
+
+
 def export(model, args, path, input_names, output_names, dynamic_axes, output_shapes=None):
     """torch.onnx.export, then declares `output_shapes` ({name: dims, a str dim being symbolic}) on the graph
     outputs where the exporter's shape inference lost them (the real exports declare static feature shapes)."""
@@ -257,6 +362,49 @@ def build(out):
                          "point_labels": {0: "num_labels", 1: "num_points"},
                          "mask_input": {0: "num_labels"}, "has_mask_input": {0: "num_labels"}},
                         {"masks": ["num_labels", 3, GRID, GRID], "iou_predictions": ["num_labels", 3]}))
+    paths += build_video(os.path.join(out, "sam2video"))
+    return paths
+
+
+VIDEO_ENCODER_OUTPUTS = ["image_embeddings", "high_res_features1", "high_res_features2", "current_vision_feat",
+                         "vision_pos_embed"]
+VIDEO_DECODER_INPUTS = ["point_coords", "point_labels", "image_embed", "high_res_feats_0", "high_res_feats_1"]
+VIDEO_DECODER_OUTPUTS = ["obj_ptr", "mask_for_mem", "pred_mask"]
+MEMORY_ATTENTION_INPUTS = ["current_vision_feat", "current_vision_pos_embed", "memory_0", "memory_1",
+                           "memory_pos_embed"]
+MEMORY_ENCODER_OUTPUTS = ["maskmem_features", "maskmem_pos_enc", "temporal_code"]
+
+
+def build_video(d):
+    """The four graphs of pagarcia/sam2-onnx-cpp's legacy export (export/src/utils.py), tiny semantics."""
+    image = torch.randn(1, 3, FRAME, FRAME)
+    enc = TinySam2VideoEncoder()(image)
+    paths = [export(TinySam2VideoEncoder(), (image,), os.path.join(d, "image_encoder.onnx"), ["input"],
+                    VIDEO_ENCODER_OUTPUTS, None,
+                    {"image_embeddings": [1, 256, 64, 64], "high_res_features1": [1, 32, 256, 256],
+                     "high_res_features2": [1, 64, 128, 128], "current_vision_feat": [1, 256, 64, 64],
+                     "vision_pos_embed": [TOKENS, 1, 256]})]
+    # utils.py export_image_decoder traces with a box prompt: two corner points labelled 2 and 3
+    box = (torch.tensor([[[128.0, 128.0], [896.0, 896.0]]]), torch.tensor([[2.0, 3.0]]))
+    paths.append(export(TinySam2VideoDecoder(), box + (enc[0], enc[1], enc[2]), os.path.join(d, "image_decoder.onnx"),
+                        VIDEO_DECODER_INPUTS, VIDEO_DECODER_OUTPUTS,
+                        {"point_coords": {0: "num_labels", 1: "num_points"},
+                         "point_labels": {0: "num_labels", 1: "num_points"}},
+                        {"obj_ptr": ["num_labels", 256], "mask_for_mem": ["num_labels", 1, FRAME, FRAME],
+                         "pred_mask": ["num_labels", 1, GRID, GRID]}))
+    mask = torch.randn(1, 1, FRAME, FRAME)
+    paths.append(export(TinySam2MemoryEncoder(), (mask, enc[0]), os.path.join(d, "memory_encoder.onnx"),
+                        ["mask_for_mem", "pix_feat"], MEMORY_ENCODER_OUTPUTS, None,
+                        {"maskmem_features": [1, MEM_DIM, 64, 64], "maskmem_pos_enc": [TOKENS, 1, MEM_DIM],
+                         "temporal_code": [NUM_MASKMEM, 1, 1, MEM_DIM]}))
+    # utils.py export_memory_attention traces with 16 object pointers and 7 memory frames
+    dummies = (enc[3], enc[4], torch.randn(16, 256), torch.randn(NUM_MASKMEM, MEM_DIM, 64, 64),
+               torch.randn(NUM_MASKMEM * TOKENS + 64, 1, MEM_DIM))
+    paths.append(export(TinySam2MemoryAttention(), dummies, os.path.join(d, "memory_attention.onnx"),
+                        MEMORY_ATTENTION_INPUTS, ["fused_feat"],
+                        {"memory_0": {0: "num_object_ptrs"}, "memory_1": {0: "num_mem_frames"},
+                         "memory_pos_embed": {0: "buff_size"}},
+                        {"fused_feat": [1, 256, 64, 64]}))
     return paths
 
 

@@ -133,3 +133,78 @@ def test_sam2_pads_itself_and_rejects_a_second_padding_point():
     masks, _ = model(*args, torch.tensor([[[512.0, 256.0], [0.0, 0.0]]]), torch.tensor([[1.0, -1.0]]),
                      torch.zeros(1, 1, 256, 256), torch.tensor([0.0]))
     assert (masks <= 0).all()
+
+
+def test_sam2_video_interfaces_match_the_sam2_onnx_cpp_export(graphs):
+    d = graphs / "sam2video"
+    enc = onnx.load(str(d / "image_encoder.onnx")).graph
+    assert io(enc.input) == {"input": (FLOAT, [1, 3, 1024, 1024])}
+    assert io(enc.output) == {"image_embeddings": (FLOAT, [1, 256, 64, 64]),
+                              "high_res_features1": (FLOAT, [1, 32, 256, 256]),
+                              "high_res_features2": (FLOAT, [1, 64, 128, 128]),
+                              "current_vision_feat": (FLOAT, [1, 256, 64, 64]),
+                              "vision_pos_embed": (FLOAT, [4096, 1, 256])}
+    dec = onnx.load(str(d / "image_decoder.onnx")).graph
+    inputs = io(dec.input)
+    assert list(inputs) == m.VIDEO_DECODER_INPUTS
+    assert inputs["point_coords"] == (FLOAT, ["num_labels", "num_points", 2])
+    assert inputs["image_embed"] == (FLOAT, [1, 256, 64, 64])
+    assert list(io(dec.output)) == m.VIDEO_DECODER_OUTPUTS
+    att = onnx.load(str(d / "memory_attention.onnx")).graph
+    inputs = io(att.input)
+    assert list(inputs) == m.MEMORY_ATTENTION_INPUTS
+    assert inputs["memory_0"] == (FLOAT, ["num_object_ptrs", 256])
+    assert inputs["memory_1"] == (FLOAT, ["num_mem_frames", 64, 64, 64])
+    assert inputs["memory_pos_embed"] == (FLOAT, ["buff_size", 1, 64])
+    assert io(att.output) == {"fused_feat": (FLOAT, [1, 256, 64, 64])}
+    men = onnx.load(str(d / "memory_encoder.onnx")).graph
+    assert io(men.input) == {"mask_for_mem": (FLOAT, [1, 1, 1024, 1024]), "pix_feat": (FLOAT, [1, 256, 64, 64])}
+    assert io(men.output) == {"maskmem_features": (FLOAT, [1, 64, 64, 64]), "maskmem_pos_enc": (FLOAT, [4096, 1, 64]),
+                              "temporal_code": (FLOAT, [7, 1, 1, 64])}
+
+
+def video_memory(masks, t_positions):
+    """memory_1 and memory_pos_embed as SAM2 builds them: pos + temporal_code[7 - t_pos - 1] per frame."""
+    enc = m.TinySam2MemoryEncoder()
+    feats, poss = [], []
+    for mask, t in zip(masks, t_positions):
+        f, pos, code = enc(mask, torch.zeros(1, 256, 64, 64))
+        feats.append(f)
+        poss.append(pos + code[m.NUM_MASKMEM - t - 1].view(1, 1, -1))
+    return torch.cat(feats), torch.cat(poss)
+
+
+def square(x0, y0, side, size=1024):
+    out = -torch.ones(1, 1, size, size)
+    out[..., y0:y0 + side, x0:x0 + side] = 1.0
+    return out
+
+
+def test_memory_attention_recalls_the_most_recent_frame_within_the_object():
+    old, recent, cond = square(0, 0, 256), square(512, 512, 256), square(0, 512, 256)
+    memory_1, pos = video_memory([cond, recent, old], [0, 1, 2])
+    green = torch.full((1, 256, 64, 64), m.NO_MEM + 1.0)  # object everywhere in the current frame
+    fused = m.TinySam2MemoryAttention()(green, torch.zeros(4096, 1, 256), torch.zeros(0, 256), memory_1, pos)
+    recalled = fused[0, 255] > 0
+    assert recalled[40, 40] and not recalled[8, 8] and not recalled[40, 8]
+    torch.testing.assert_close(fused[0, 1, 0, :3], torch.tensor([7.0, 6.0, 5.0]))  # 7 - t_pos
+    assert fused[0, 3, 0, 0] == 0  # no object pointers
+    # alone, the conditioning frame is recalled; outside the object nothing is
+    memory_1, pos = video_memory([cond], [0])
+    fused = m.TinySam2MemoryAttention()(green, torch.zeros(4096, 1, 256), torch.zeros(0, 256), memory_1, pos)
+    assert fused[0, 255, 40, 8] > 0
+    fused = m.TinySam2MemoryAttention()(green - 2.0, torch.zeros(4096, 1, 256), torch.zeros(0, 256), memory_1, pos)
+    assert (fused[0, 255] < 0).all()
+
+
+def test_video_decoder_draws_the_click_or_the_recalled_mask():
+    dec = m.TinySam2VideoDecoder()
+    embed = torch.full((1, 256, 64, 64), -10.0)
+    embed[0, 255, 40:50, 10:20] = 10.0  # 256-grid rows 160..199, columns 40..79
+    hr0, hr1 = torch.zeros(1, 32, 256, 256), torch.zeros(1, 64, 128, 128)
+    _, mem, pred = dec(torch.tensor([[[512.0, 256.0]]]), torch.tensor([[1.0]]), embed, hr0, hr1)
+    assert pred.shape == (1, 1, 256, 256) and mem.shape == (1, 1, 1024, 1024)
+    assert pred[0, 0, 64, 128] > 0 and pred[0, 0, 180, 60] < 0
+    _, mem, pred = dec(torch.zeros(1, 0, 2), torch.zeros(1, 0), embed, hr0, hr1)
+    assert pred[0, 0, 180, 60] > 0 and pred[0, 0, 64, 128] < 0
+    assert ((mem > 0) == (F.interpolate(pred, size=(1024, 1024), mode="bilinear") > 0)).all()

@@ -17,6 +17,7 @@ public final class EvalOptions {
     private final String run;
     private final boolean restart;
     private final int modelFrames;
+    private final VideoPredictions videoPredictions;
 
     private EvalOptions(Builder b) {
         this.results = b.results;
@@ -25,6 +26,7 @@ public final class EvalOptions {
         this.run = b.run;
         this.restart = b.restart;
         this.modelFrames = b.modelFrames;
+        this.videoPredictions = b.videoPredictions;
     }
 
     /** No results file, every sample, no listener. */
@@ -72,6 +74,15 @@ public final class EvalOptions {
         return modelFrames;
     }
 
+    /**
+     * Video only: where each sample's masks go besides being scored, e.g. {@link org.refam.eval.davis.DavisResults}
+     * (DAVIS label maps per annotation run, the objects of a run merged as ReferFormer does, for the official DAVIS
+     * 2017 code); null (the default) for nowhere.
+     */
+    public VideoPredictions videoPredictions() {
+        return videoPredictions;
+    }
+
     /** Mutable builder; not thread-safe. */
     public static final class Builder {
         private Path results;
@@ -80,6 +91,7 @@ public final class EvalOptions {
         private String run = "";
         private boolean restart;
         private int modelFrames = 1;
+        private VideoPredictions videoPredictions;
 
         private Builder() {
         }
@@ -118,6 +130,12 @@ public final class EvalOptions {
                 throw new IllegalArgumentException("modelFrames must be >= 1, got " + frames);
             }
             this.modelFrames = frames;
+            return this;
+        }
+
+        /** See {@link EvalOptions#videoPredictions()}; null for none. */
+        public Builder videoPredictions(VideoPredictions sink) {
+            this.videoPredictions = sink;
             return this;
         }
 

@@ -189,6 +189,7 @@ public final class Evaluator {
         Objects.requireNonNull(segmenter, "segmenter");
         Objects.requireNonNull(options, "options");
         long t0 = System.nanoTime();
+        LOG.info("Video masks of {}: {}", dataset.name(), segmenter.mode());
         ProgressListener listener = options.listener();
         long total = limited(dataset.sampleCount(), options.limit());
         List<Skip> skips = new ArrayList<>(dataset.problems());
@@ -302,12 +303,16 @@ public final class Evaluator {
                 return index < modelFrames.size() ? modelFrames.get(index) : dataset.frame(video, index);
             }
         };
+        VideoPredictions predictions = options.videoPredictions();
         for (VideoSampleEntry s : pending) {
             listener.checkCancelled(stage);
             GroundingResult g;
             try {
                 g = refam.ground(modelFrames, s.expression());
             } catch (InvalidExpressionException | PromptTooLongException e) {
+                if (predictions != null) {
+                    predictions.accept(video, s, List.of(), first.height(), first.width());
+                }
                 progress = writeSkip(log, s.id(), video.name(), s.record(),
                         "cannot ground '" + s.expression() + "': " + e.getMessage(), listener, progress, total);
                 continue;
@@ -316,6 +321,9 @@ public final class Evaluator {
             if (masks == null || masks.size() != n) {
                 throw new RefAmException("the video segmenter returned " + (masks == null ? "null" : masks.size())
                         + " masks for the " + n + " frames of " + video.name());
+            }
+            if (predictions != null) {
+                predictions.accept(video, s, masks, first.height(), first.width());
             }
             double jSum = 0;
             double fSum = 0;

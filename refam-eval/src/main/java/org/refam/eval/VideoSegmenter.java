@@ -2,6 +2,7 @@ package org.refam.eval;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import org.refam.api.Mask;
 import org.refam.api.PixelPoint;
 import org.refam.api.RgbImage;
@@ -42,11 +43,40 @@ public interface VideoSegmenter {
     List<Mask> segment(Clip clip, PixelPoint point, Mask firstFrameMask);
 
     /**
+     * What produces the masks, for logs and report tables ({@value #FIRST_FRAME_COPY} for {@link #firstFrameCopy()},
+     * {@code "SAM2 propagation"} for refam-onnx's {@code Sam2VideoSegmenter}); {@code "custom video segmenter"} unless
+     * the implementation says otherwise.
+     */
+    default String mode() {
+        return "custom video segmenter";
+    }
+
+    /** The {@link #mode()} of {@link #firstFrameCopy()}. */
+    String FIRST_FRAME_COPY = "first-frame copy baseline";
+
+    /** {@code segmenter} reporting {@code mode} as its {@link #mode()}. */
+    static VideoSegmenter named(String mode, VideoSegmenter segmenter) {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(segmenter, "segmenter");
+        return new VideoSegmenter() {
+            @Override
+            public List<Mask> segment(Clip clip, PixelPoint point, Mask firstFrameMask) {
+                return segmenter.segment(clip, point, firstFrameMask);
+            }
+
+            @Override
+            public String mode() {
+                return mode;
+            }
+        };
+    }
+
+    /**
      * The baseline without a video segmenter: the first frame's mask is repeated on every frame (a static object
      * that does not move). Scores with it measure the first-frame grounding, not tracking; they are not comparable to
      * the paper's SAM2 numbers.
      */
     static VideoSegmenter firstFrameCopy() {
-        return (clip, point, first) -> Collections.nCopies(clip.frames(), first);
+        return named(FIRST_FRAME_COPY, (clip, point, first) -> Collections.nCopies(clip.frames(), first));
     }
 }

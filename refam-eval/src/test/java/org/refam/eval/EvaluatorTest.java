@@ -282,6 +282,21 @@ class EvaluatorTest {
     }
 
     @Test
+    void videoSegmentersNameTheirMode() {
+        assertThat(VideoSegmenter.firstFrameCopy().mode()).isEqualTo(VideoSegmenter.FIRST_FRAME_COPY);
+        VideoSegmenter plain = (clip, point, first) -> java.util.List.of(first);
+        assertThat(plain.mode()).isEqualTo("custom video segmenter");
+        VideoSegmenter named = VideoSegmenter.named("SAM2 propagation", plain);
+        assertThat(named.mode()).isEqualTo("SAM2 propagation");
+        Mask m = Mask.empty(2, 3);
+        assertThat(named.segment(null, null, m)).containsExactly(m);
+        // the evaluator refuses a mask count that is not the frame count
+        assertThatThrownBy(() -> Evaluator.evaluate(davis(), refam, VideoSegmenter.named("one mask", plain),
+                EvalOptions.defaults())).isInstanceOf(org.refam.api.RefAmException.class)
+                .hasMessageContaining("returned 1 masks for the 3 frames");
+    }
+
+    @Test
     void videoWithEmptyPredictionsScoresByHand() {
         VideoSegmenter empty = (clip, point, first) -> java.util.Collections.nCopies(clip.frames(),
                 Mask.empty(clip.height(), clip.width()));

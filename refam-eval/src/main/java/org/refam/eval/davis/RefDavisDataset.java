@@ -52,9 +52,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Ground truth.</b> Frame t of object k is the set of pixels with value k in the annotation of frame t;
  * frames without an annotation file are not scored. Value 255 counts as background (the DAVIS 2017 code does the same
  * before its void handling). The default annotation folder is {@code Annotations/480p} (the semi-supervised
- * annotations, whose ids the expressions' {@code obj_id} refer to); ReferFormer's conversion copies
- * {@code Annotations_unsupervised/480p} instead and matches objects by the Hungarian assignment of the unsupervised
- * DAVIS evaluation, which this reader does not do: each expression is scored against its own object.
+ * annotations); ReferFormer's conversion copies {@code Annotations_unsupervised/480p} instead, and its evaluation
+ * ({@code eval_davis.py} with its default task, unsupervised) merges the objects of each annotation run into one
+ * label map per frame and matches them to the ground truth by a Hungarian assignment, which this reader and
+ * {@link org.refam.eval.Evaluator} do not do: each expression's mask is scored against its own object (the
+ * differences are spelled out in docs/evaluation.md).
  *
  * <p>Thread-safety: immutable and thread-safe; frames and annotations are decoded on each call.
  */

@@ -22,6 +22,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.refam.api.AttentionExtractor;
 import org.refam.api.InvalidImageException;
 import org.refam.api.Mask;
+import org.refam.api.PointPrompt;
 import org.refam.api.ProgressListener;
 import org.refam.api.PromptableSegmenter;
 import org.refam.api.RgbImage;
@@ -47,8 +48,10 @@ import org.refam.eval.Skip;
 import org.refam.eval.VideoReport;
 import org.refam.eval.VideoSegmenter;
 import org.refam.eval.coco.RefCocoDataset;
+import org.refam.eval.davis.DavisResults;
 import org.refam.eval.davis.RefDavisDataset;
 import org.refam.eval.metrics.VideoSummary;
+import org.refam.onnx.sam.Sam2VideoSegmenter;
 import org.refam.examples.refshapes.Expression;
 import org.refam.examples.refshapes.ObjectInstance;
 import org.refam.examples.refshapes.RefShapesDataset;
@@ -142,6 +145,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model-frames", paramLabel = "N", defaultValue = "1",
             description = "Video: frames from the start the model sees, for video models (default: ${DEFAULT-VALUE}).")
     int modelFrames;
+
+    @Option(names = "--save-predictions",
+            description = "Ref-DAVIS17: also write the masks as DAVIS label maps, OUT/predictions/anno_0..3/VIDEO/"
+                    + "FRAME.png (the objects of each annotation run merged as ReferFormer does), for the official "
+                    + "DAVIS 2017 evaluation code.")
+    boolean savePredictions;
 
     @Mixin
     PipelineOptions pipeline;
@@ -278,18 +287,23 @@ final class EvalCommand implements Callable<Integer> {
         RefDavisDataset ds = RefDavisDataset.open(davis, meta, s, annotations);
         RefAMConfig config = pipeline.config(false).toBuilder().segmenter(seg).build();
         Path dir = outDir(ds.name());
+        ProgressListener bar = progressBar(ds.sampleCount());
+        VideoSegmenter videoSegmenter = videoSegmenter(seg, bar);
+        Path predictions = dir.resolve("predictions");
+        if (savePredictions && restart) {
+            deleteTree(predictions);
+        }
         EvalOptions o = EvalOptions.builder().results(dir.resolve("results.jsonl")).limit(limit).restart(restart)
-                .run(describe(extractor, config) + " video=first-frame-copy modelFrames=" + modelFrames)
-                .modelFrames(modelFrames).listener(progressBar(ds.sampleCount())).build();
+                .run(describe(extractor, config) + " video=" + videoSegmenter.mode() + " modelFrames=" + modelFrames)
+                .modelFrames(modelFrames).listener(bar)
+                .videoPredictions(savePredictions ? new DavisResults(predictions) : null).build();
         VideoReport r;
         try {
-            r = Evaluator.evaluate(ds, new RefAM(extractor, config), VideoSegmenter.firstFrameCopy(), o);
+            r = Evaluator.evaluate(ds, new RefAM(extractor, config), videoSegmenter, o);
         } finally {
             closeBar();
         }
-        String table = ReportTables.video("Ref-DAVIS17 " + s, r)
-                + "\nMasks: the first frame's mask copied to every frame (no video segmenter); not comparable to the"
-                + " paper's SAM2 numbers.\n";
+        String table = ReportTables.video("Ref-DAVIS17 " + s, r) + "\nMasks: " + masksLine(videoSegmenter, seg) + "\n";
         Map<String, ObjectNode> scores = new LinkedHashMap<>();
         VideoSummary v = r.metrics();
         ObjectNode n = JSON.createObjectNode();
@@ -302,6 +316,57 @@ final class EvalCommand implements Callable<Integer> {
         scores.put("pipeline", n);
         finish(dir, table, r.skipped(), scores, r.elapsed());
         return 0;
+    }
+
+    /**
+     * SAM2 propagation when the segmenter is refam-onnx's {@link Sam2VideoSegmenter} (a {@code sam2:DIR} folder with
+     * the four video graphs), else the first-frame copy baseline. The propagation stops when {@code cancel} cancels;
+     * its per-frame progress is not shown (the bar counts samples).
+     */
+    static VideoSegmenter videoSegmenter(PromptableSegmenter seg, ProgressListener cancel) {
+        if (!(seg instanceof Sam2VideoSegmenter v)) {
+            return VideoSegmenter.firstFrameCopy();
+        }
+        ProgressListener frames = new ProgressListener() {
+            @Override
+            public void progress(String stage, long done, long total) {
+                // per-frame progress is below the bar's resolution
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return cancel.isCancelled();
+            }
+        };
+        return VideoSegmenter.named(SAM2_PROPAGATION, (clip, point, first) -> v.propagate(clip.frames(), clip::frame,
+                List.of(new PointPrompt(point.x(), point.y(), true)), frames));
+    }
+
+    /** Deletes {@code dir} and everything below it, if it exists (the predictions of an earlier run). */
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** The {@link VideoSegmenter#mode()} of {@link #videoSegmenter} with a {@link Sam2VideoSegmenter}. */
+    static final String SAM2_PROPAGATION = "SAM2 propagation";
+
+    /** The report's line on how the masks were made. */
+    static String masksLine(VideoSegmenter video, PromptableSegmenter seg) {
+        if (SAM2_PROPAGATION.equals(video.mode())) {
+            return SAM2_PROPAGATION + ": the first frame's point tracked through each clip by " + seg
+                    + " (memory of the first frame and the 6 most recent frames; docs/segmenters.md).";
+        }
+        return video.mode() + ": the first frame's mask copied to every frame" + (seg == null ? ""
+                : " (" + seg.getClass().getSimpleName() + " has no video graphs)") + "; not comparable to the paper's"
+                + " SAM2 numbers. For SAM2 propagation give --segmenter sam2:DIR with the four video graphs"
+                + " (docs/segmenters.md).";
     }
 
     // ------------------------------------------------------------------------------------------------ output

@@ -96,11 +96,31 @@ class EvalCommandTest {
         assertThat(r.out()).contains("| Ref-DAVIS17 val | samples | skipped | J&F | J | F | PA |")
                 .contains("| this run | 12 | 0 |").contains("annotator 1").contains("annotator 2")
                 .contains("| RefAM + SAM2 (paper) |  |  | 57.60 | 54.50 | 60.60 | 68.90 |")
-                .contains("first frame's mask copied");
+                .contains("Masks: first-frame copy baseline: the first frame's mask copied");
+        assertThat(Files.readAllLines(dir.resolve("v/results.jsonl")).get(0)).contains("video=first-frame copy");
         JsonNode s = new ObjectMapper().readTree(dir.resolve("v/summary.json").toFile());
         assertThat(s.at("/pipeline/jf").asDouble()).isBetween(0.0, 1.0);
         assertThat(s.at("/pipeline/jf").asDouble())
                 .isCloseTo((s.at("/pipeline/j").asDouble() + s.at("/pipeline/f").asDouble()) / 2, within(1e-12));
+    }
+
+    /** A sam2 folder with the four video graphs (refam-onnx's tiny ones) makes the video run propagate. */
+    @Test
+    void refdavisWithSam2VideoGraphsPropagates() throws Exception {
+        Path graphs = Path.of("..", "refam-onnx", "src", "test", "resources", "sam", "sam2video").toAbsolutePath()
+                .normalize();
+        assertThat(graphs).as("tiny SAM2 video graphs").isDirectory();
+        Run r = run("eval", "--backend", "fixture", "--dataset", "refdavis", "--root",
+                fixtures().resolve("davis").toString(), "--segmenter", "sam2:" + graphs, "--device", "cpu", "--out",
+                dir.resolve("p").toString(), "--save-predictions");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| this run | 12 | 0 |").contains("Masks: SAM2 propagation: the first frame's point")
+                .contains("Sam2VideoSegmenter").doesNotContain("copy baseline");
+        assertThat(Files.readAllLines(dir.resolve("p/results.jsonl")).get(0)).contains("video=SAM2 propagation");
+        for (int run = 0; run < 4; run++) {
+            assertThat(dir.resolve("p/predictions/anno_" + run + "/cows/00002.png")).isRegularFile();
+            assertThat(dir.resolve("p/predictions/anno_" + run + "/dog/00000.png")).isRegularFile();
+        }
     }
 
     /**

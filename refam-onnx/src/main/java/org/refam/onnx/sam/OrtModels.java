@@ -94,6 +94,17 @@ final class OrtModels {
         }
     }
 
+    /** Sessions opened together on one device, in the order of their files. */
+    record Sessions(List<OrtSession> sessions, String device) {
+        OrtSession get(int i) {
+            return sessions.get(i);
+        }
+
+        void close() {
+            sessions.forEach(OrtModels::closeQuietly);
+        }
+    }
+
     /** CUDA could not start; the message says why. */
     private static final class CudaFailure extends Exception {
         private static final long serialVersionUID = 1L;
@@ -111,14 +122,26 @@ final class OrtModels {
      * @throws DeviceUnavailableException if {@code cuda[:N]} was requested explicitly and cannot start
      */
     static Pair open(OrtEnvironment env, String what, Path encoder, Path decoder, String device, int intraOpThreads) {
+        Sessions s = openAll(env, what, List.of("encoder", "decoder"), List.of(encoder, decoder), device,
+                intraOpThreads);
+        return new Pair(s.get(0), s.get(1), s.device());
+    }
+
+    /**
+     * Opens the graphs {@code files} (one per role, for messages: "SAM2 " + role) together on {@code device}, with
+     * the semantics of {@link #open}.
+     */
+    static Sessions openAll(OrtEnvironment env, String what, List<String> roles, List<Path> files, String device,
+                            int intraOpThreads) {
         Device d = Device.parse(device);
-        checkFile(what + " encoder", encoder);
-        checkFile(what + " decoder", decoder);
+        for (int i = 0; i < files.size(); i++) {
+            checkFile(what + " " + roles.get(i), files.get(i));
+        }
         if (d.cudaId() < 0) {
-            return openOn(env, what, encoder, decoder, -1, intraOpThreads);
+            return openOn(env, what, roles, files, -1, intraOpThreads);
         }
         try {
-            return openPair(env, what, encoder, decoder, d.cudaId(), intraOpThreads);
+            return openSessions(env, what, roles, files, d.cudaId(), intraOpThreads);
         } catch (CudaFailure f) {
             if (!d.auto()) {
                 throw new DeviceUnavailableException("device " + d.label() + " cannot be used for " + what + ": "
@@ -131,22 +154,22 @@ final class OrtModels {
                 LOG.info("device auto: CUDA is not usable ({}; this is the CPU build of ONNX Runtime); running {} on "
                         + "the CPU", f.getMessage(), what);
             }
-            return openOn(env, what, encoder, decoder, -1, intraOpThreads);
+            return openOn(env, what, roles, files, -1, intraOpThreads);
         }
     }
 
-    private static Pair openOn(OrtEnvironment env, String what, Path encoder, Path decoder, int cudaId,
-                               int intraOpThreads) {
+    private static Sessions openOn(OrtEnvironment env, String what, List<String> roles, List<Path> files, int cudaId,
+                                   int intraOpThreads) {
         try {
-            return openPair(env, what, encoder, decoder, cudaId, intraOpThreads);
+            return openSessions(env, what, roles, files, cudaId, intraOpThreads);
         } catch (CudaFailure f) {
             throw new IllegalStateException("CUDA failure reported on the CPU path", f);
         }
     }
 
-    private static Pair openPair(OrtEnvironment env, String what, Path encoder, Path decoder, int cudaId,
-                                 int intraOpThreads) throws CudaFailure {
-        OrtSession enc = null;
+    private static Sessions openSessions(OrtEnvironment env, String what, List<String> roles, List<Path> files,
+                                         int cudaId, int intraOpThreads) throws CudaFailure {
+        List<OrtSession> opened = new ArrayList<>();
         try (OrtSession.SessionOptions opts = options(intraOpThreads)) {
             if (cudaId >= 0) {
                 try {
@@ -155,15 +178,16 @@ final class OrtModels {
                     throw new CudaFailure(String.valueOf(e.getMessage()), e);
                 }
             }
-            enc = session(env, what + " encoder", encoder, opts, cudaId);
-            OrtSession dec = session(env, what + " decoder", decoder, opts, cudaId);
-            return new Pair(enc, dec, cudaId < 0 ? "cpu" : "cuda:" + cudaId);
+            for (int i = 0; i < files.size(); i++) {
+                opened.add(session(env, what + " " + roles.get(i), files.get(i), opts, cudaId));
+            }
+            return new Sessions(List.copyOf(opened), cudaId < 0 ? "cpu" : "cuda:" + cudaId);
         } catch (OrtException e) {
-            closeQuietly(enc);
+            opened.forEach(OrtModels::closeQuietly);
             throw new ModelException("cannot set up ONNX Runtime session options for " + what + ": "
                     + e.getMessage(), e);
         } catch (CudaFailure | RuntimeException e) {
-            closeQuietly(enc);
+            opened.forEach(OrtModels::closeQuietly);
             throw e;
         }
     }

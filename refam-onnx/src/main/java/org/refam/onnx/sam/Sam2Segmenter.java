@@ -2,12 +2,12 @@ package org.refam.onnx.sam;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.Lock;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -18,7 +18,6 @@ import org.refam.api.DeviceUnavailableException;
 import org.refam.api.Mask;
 import org.refam.api.ModelException;
 import org.refam.api.PointPrompt;
-import org.refam.api.PromptableSegmenter;
 import org.refam.api.RgbImage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: thread-safe; concurrent {@link #segment} calls share the sessions and the cache, and
  * {@link #close()} waits for running calls.
  */
-public final class Sam2Segmenter implements PromptableSegmenter {
+public final class Sam2Segmenter extends OrtSegmenter<FloatBuffer[]> {
     private static final Logger LOG = LoggerFactory.getLogger(Sam2Segmenter.class);
 
     /** Default number of cached image feature sets (16 MiB each). */
@@ -76,13 +75,12 @@ public final class Sam2Segmenter implements PromptableSegmenter {
             new OrtModels.Spec("masks", 1, OrtModels.ANY, OrtModels.ANY, OrtModels.ANY),
             new OrtModels.Spec("iou_predictions", 1, OrtModels.ANY));
 
-    private final SegmenterCore<FloatBuffer[]> core;
     private final ModelFiles files;
     private final String encoderInput;
     private final float[] zeroMask = new float[SamTransforms.LOW_RES * SamTransforms.LOW_RES];
 
     private Sam2Segmenter(SegmenterCore<FloatBuffer[]> core, ModelFiles files, String encoderInput) {
-        this.core = core;
+        super(core);
         this.files = files;
         this.encoderInput = encoderInput;
     }
@@ -127,24 +125,7 @@ public final class Sam2Segmenter implements PromptableSegmenter {
     @Override
     public Mask segment(RgbImage image, List<PointPrompt> points) {
         double[] xy = SegmenterCore.checkPoints(image, points);
-        Lock lock = core.acquire();
-        try {
-            FloatBuffer[] features = core.embedding(image, () -> encode(image));
-            return decode(features, image, points, xy);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The device the graphs run on: {@code cpu} or {@code cuda:N}. */
-    public String device() {
-        return core.device;
-    }
-
-    /** Closes both sessions and drops the cache; idempotent. Waits for running {@link #segment} calls. */
-    @Override
-    public void close() {
-        core.close();
+        return core.withEmbedding(image, () -> encode(image), features -> decode(features, image, points, xy));
     }
 
     @Override
@@ -160,15 +141,7 @@ public final class Sam2Segmenter implements PromptableSegmenter {
 
     /** The cached encoder feature {@code index} (0: high_res_feats_0, 1: high_res_feats_1, 2: image_embed). */
     float[] feature(RgbImage image, int index) {
-        Lock lock = core.acquire();
-        try {
-            FloatBuffer b = core.embedding(image, () -> encode(image))[index].duplicate();
-            float[] out = new float[b.remaining()];
-            b.get(out);
-            return out;
-        } finally {
-            lock.unlock();
-        }
+        return core.withEmbedding(image, () -> encode(image), f -> SegmenterCore.toArray(f[index]));
     }
 
     private FloatBuffer[] encode(RgbImage image) {
@@ -231,18 +204,27 @@ public final class Sam2Segmenter implements PromptableSegmenter {
                 float[] low = new float[lh * lw];
                 masks.position(chosen * lh * lw);
                 masks.get(low);
-                float[] up = Resampling.upsampleBilinear(low, 0, lw, lh, w, h);
-                boolean[] data = new boolean[h * w];
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = up[i] > 0f;
-                }
-                return new Mask(h, w, data);
+                return toMask(low, lw, lh, w, h);
             }
         } catch (OrtException e) {
             throw SegmenterCore.runFailure(role, e);
         } finally {
             SegmenterCore.closeAll(in);
         }
+    }
+
+    /**
+     * A {@code lw x lh} logit grid upsampled to {@code w x h} ({@code F.interpolate(..., mode="bilinear",
+     * align_corners=False)}, as SAM2's {@code postprocess_masks} and the video predictor's
+     * {@code _get_orig_video_res_output}) and thresholded at {@code logit > 0}.
+     */
+    static Mask toMask(float[] low, int lw, int lh, int w, int h) {
+        float[] up = Resampling.upsampleBilinear(low, 0, lw, lh, w, h);
+        boolean[] data = new boolean[h * w];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = up[i] > 0f;
+        }
+        return new Mask(h, w, data);
     }
 
     private static Sam2Segmenter open(Builder b) {
@@ -268,17 +250,27 @@ public final class Sam2Segmenter implements PromptableSegmenter {
 
     /** Validates the encoder; returns its input name. */
     private static String checkEncoder(OrtSession encoder, Path file) {
-        String role = "SAM2 encoder";
+        return checkEncoder(encoder, file, "SAM2 encoder", IMAGE_SHAPE, List.of(FEATURES), FEATURE_SHAPES, EXPORT);
+    }
+
+    /**
+     * Validates an encoder with one float image input {@code imageShape} (any name) and the named {@code outputs}
+     * of the given shapes; returns the input's name.
+     */
+    static String checkEncoder(OrtSession encoder, Path file, String role, long[] imageShape, List<String> outputs,
+                               long[][] shapes, String export) {
         Map<String, TensorInfo> inputs = OrtModels.inputs(encoder, role, file);
         if (inputs.size() != 1) {
             throw new ModelException("the " + role + " " + file + " has " + inputs.size() + " inputs " + inputs.keySet()
-                    + ", expected one image input [1, 3, 1024, 1024] (is it a decoder?)");
+                    + ", expected one image input " + Arrays.toString(imageShape) + " (is it a decoder?)");
         }
         String input = inputs.keySet().iterator().next();
-        OrtModels.requireInputs(inputs, List.of(new OrtModels.Spec(input, IMAGE_SHAPE)), role, file, EXPORT);
-        List<OrtModels.Spec> outputs = List.of(new OrtModels.Spec(FEATURES[0], FEATURE_SHAPES[0]),
-                new OrtModels.Spec(FEATURES[1], FEATURE_SHAPES[1]), new OrtModels.Spec(FEATURES[2], FEATURE_SHAPES[2]));
-        OrtModels.requireOutputs(OrtModels.outputs(encoder, role, file), outputs, role, file, EXPORT);
+        OrtModels.requireInputs(inputs, List.of(new OrtModels.Spec(input, imageShape)), role, file, export);
+        List<OrtModels.Spec> specs = new ArrayList<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            specs.add(new OrtModels.Spec(outputs.get(i), shapes[i]));
+        }
+        OrtModels.requireOutputs(OrtModels.outputs(encoder, role, file), specs, role, file, export);
         return input;
     }
 

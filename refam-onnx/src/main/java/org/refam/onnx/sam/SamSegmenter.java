@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.Lock;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -18,7 +17,6 @@ import org.refam.api.DeviceUnavailableException;
 import org.refam.api.Mask;
 import org.refam.api.ModelException;
 import org.refam.api.PointPrompt;
-import org.refam.api.PromptableSegmenter;
 import org.refam.api.RgbImage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: thread-safe; concurrent {@link #segment} calls share the sessions and the cache, and
  * {@link #close()} waits for running calls.
  */
-public final class SamSegmenter implements PromptableSegmenter {
+public final class SamSegmenter extends OrtSegmenter<FloatBuffer> {
     private static final Logger LOG = LoggerFactory.getLogger(SamSegmenter.class);
 
     /** Default number of cached image embeddings (4 MiB each). */
@@ -80,7 +78,6 @@ public final class SamSegmenter implements PromptableSegmenter {
     private static final long[] EMBEDDING_SHAPE = {1, 256, 64, 64};
     private static final long[] IMAGE_SHAPE = {1, 3, SamTransforms.FRAME, SamTransforms.FRAME};
 
-    private final SegmenterCore<FloatBuffer> core;
     private final ModelFiles files;
     private final String encoderInput;
     private final String encoderOutput;
@@ -88,7 +85,7 @@ public final class SamSegmenter implements PromptableSegmenter {
     private final float[] zeroMask = new float[SamTransforms.LOW_RES * SamTransforms.LOW_RES];
 
     private SamSegmenter(SegmenterCore<FloatBuffer> core, ModelFiles files, EncoderLayout encoder) {
-        this.core = core;
+        super(core);
         this.files = files;
         this.encoderInput = encoder.input();
         this.encoderOutput = encoder.output();
@@ -143,24 +140,7 @@ public final class SamSegmenter implements PromptableSegmenter {
     @Override
     public Mask segment(RgbImage image, List<PointPrompt> points) {
         double[] xy = SegmenterCore.checkPoints(image, points);
-        Lock lock = core.acquire();
-        try {
-            FloatBuffer embedding = core.embedding(image, () -> encode(image));
-            return decode(embedding, image, points, xy);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The device the graphs run on: {@code cpu} or {@code cuda:N}. */
-    public String device() {
-        return core.device;
-    }
-
-    /** Closes both sessions and drops the cache; idempotent. Waits for running {@link #segment} calls. */
-    @Override
-    public void close() {
-        core.close();
+        return core.withEmbedding(image, () -> encode(image), embedding -> decode(embedding, image, points, xy));
     }
 
     @Override
@@ -176,15 +156,7 @@ public final class SamSegmenter implements PromptableSegmenter {
 
     /** The image embedding {@code [1,256,64,64]} as the decoder receives it (cached). */
     float[] embedding(RgbImage image) {
-        Lock lock = core.acquire();
-        try {
-            FloatBuffer b = core.embedding(image, () -> encode(image)).duplicate();
-            float[] out = new float[b.remaining()];
-            b.get(out);
-            return out;
-        } finally {
-            lock.unlock();
-        }
+        return core.withEmbedding(image, () -> encode(image), SegmenterCore::toArray);
     }
 
     private FloatBuffer encode(RgbImage image) {

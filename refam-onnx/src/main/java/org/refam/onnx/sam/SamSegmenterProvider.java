@@ -7,10 +7,11 @@ import org.refam.api.PromptableSegmenter;
 import org.refam.api.PromptableSegmenterProvider;
 
 /**
- * Provides {@link SamSegmenter} under the name {@code sam} and {@link Sam2Segmenter} under {@code sam2}
+ * Provides {@link SamSegmenter} under the name {@code sam} and SAM2 under {@code sam2}
  * ({@link java.util.ServiceLoader}); {@link ExtractorOptions#model()} is the folder with {@code encoder.onnx} and
- * {@code decoder.onnx} (docs/segmenters.md), {@link ExtractorOptions#device()} the device. The constructor does
- * no work.
+ * {@code decoder.onnx} (docs/segmenters.md), {@link ExtractorOptions#device()} the device. A {@code sam2} folder that
+ * holds the four video graphs ({@link Sam2VideoSegmenter#isVideoExport}) opens a {@link Sam2VideoSegmenter}, which
+ * segments single images too; any other opens a {@link Sam2Segmenter}. The constructor does no work.
  *
  * <p>Thread-safety: stateless and thread-safe.
  */
@@ -33,7 +34,8 @@ public class SamSegmenterProvider implements PromptableSegmenterProvider {
 
     @Override
     public String description() {
-        return sam2 ? "SAM2 through ONNX (community encoder/decoder export; refam-onnx)"
+        return sam2 ? "SAM2 through ONNX (community encoder/decoder export, or the four-graph video export that also "
+                + "propagates through clips; refam-onnx)"
                 : "SAM v1 through ONNX (image encoder + official prompt decoder export; refam-onnx)";
     }
 
@@ -44,7 +46,11 @@ public class SamSegmenterProvider implements PromptableSegmenterProvider {
             throw new ModelException("the " + name() + " segmenter needs its model folder (encoder.onnx, decoder.onnx):"
                     + " give it as " + name() + ":DIR or --segmenter-model DIR; see docs/segmenters.md");
         }
-        return sam2 ? Sam2Segmenter.open(folder, options.device()) : SamSegmenter.open(folder, options.device());
+        if (!sam2) {
+            return SamSegmenter.open(folder, options.device());
+        }
+        return Sam2VideoSegmenter.isVideoExport(folder) ? Sam2VideoSegmenter.open(folder, options.device())
+                : Sam2Segmenter.open(folder, options.device());
     }
 
     /** The SAM2 provider ({@code sam2}). */

@@ -3,11 +3,14 @@ package org.refam.onnx.sam;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import ai.onnxruntime.OnnxTensor;
@@ -20,7 +23,8 @@ import org.refam.api.PointPrompt;
 import org.refam.api.RgbImage;
 
 /**
- * What SAM and SAM2 segmenters share: the two sessions, the embedding cache, and a lifecycle in which
+ * What SAM and SAM2 segmenters share: the encoder and decoder sessions (and any further ones, closed with them),
+ * the embedding cache, and a lifecycle in which
  * {@link #close()} waits for running calls, is idempotent, and makes every later call fail with
  * {@link IllegalStateException}.
  *
@@ -33,6 +37,7 @@ final class SegmenterCore<E> {
     final OrtSession encoder;
     final OrtSession decoder;
     final String device;
+    final OrtModels.Sessions sessions;
     private final String owner;
     private final EmbeddingCache<E> cache;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -40,10 +45,17 @@ final class SegmenterCore<E> {
     private final AtomicLong encoderRuns = new AtomicLong();
 
     SegmenterCore(String owner, OrtEnvironment env, OrtModels.Pair sessions, int cacheSize) {
+        this(owner, env, new OrtModels.Sessions(List.of(sessions.encoder(), sessions.decoder()), sessions.device()),
+                cacheSize);
+    }
+
+    /** Session 0 is the encoder, 1 the decoder; all of them are closed by {@link #close()}. */
+    SegmenterCore(String owner, OrtEnvironment env, OrtModels.Sessions sessions, int cacheSize) {
         this.owner = owner;
         this.env = env;
-        this.encoder = sessions.encoder();
-        this.decoder = sessions.decoder();
+        this.sessions = sessions;
+        this.encoder = sessions.get(0);
+        this.decoder = sessions.get(1);
         this.device = sessions.device();
         this.cache = new EmbeddingCache<>(cacheSize);
     }
@@ -57,6 +69,54 @@ final class SegmenterCore<E> {
             throw new IllegalStateException(owner + " is closed");
         }
         return l;
+    }
+
+    /**
+     * Applies {@code use} to the embedding of {@code image} under the read lock: the body of every
+     * {@code segment} call.
+     *
+     * @throws IllegalStateException if the segmenter is closed
+     */
+    <R> R withEmbedding(RgbImage image, Supplier<E> encode, Function<E, R> use) {
+        Lock l = acquire();
+        try {
+            return use.apply(embedding(image, encode));
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /** Puts a run's input tensors into the map (they are closed after the run, also on failure). */
+    @FunctionalInterface
+    interface Feed {
+        void put(Map<String, OnnxTensor> inputs) throws OrtException;
+    }
+
+    /** Reads what is needed from a run's outputs before they are closed. */
+    @FunctionalInterface
+    interface Read<T> {
+        T read(OrtSession.Result result) throws OrtException;
+    }
+
+    /**
+     * Runs {@code session} on the inputs {@code feed} creates and returns what {@code read} takes from the outputs;
+     * inputs and outputs are closed afterwards, and an ONNX Runtime failure becomes a {@link ModelException} naming
+     * {@code role}.
+     *
+     * @param outputs the outputs to compute, or null for all
+     */
+    static <T> T run(OrtSession session, String role, Set<String> outputs, Feed feed, Read<T> read) {
+        Map<String, OnnxTensor> in = new LinkedHashMap<>();
+        try {
+            feed.put(in);
+            try (OrtSession.Result r = outputs == null ? session.run(in) : session.run(in, outputs)) {
+                return read.read(r);
+            }
+        } catch (OrtException e) {
+            throw runFailure(role, e);
+        } finally {
+            closeAll(in);
+        }
     }
 
     /** The embedding of {@code image}, from the cache or from {@code encode} (counted in {@link #encoderRuns}). */
@@ -85,8 +145,7 @@ final class SegmenterCore<E> {
             }
             closed = true;
             cache.clear();
-            OrtModels.closeQuietly(encoder);
-            OrtModels.closeQuietly(decoder);
+            sessions.close();
         } finally {
             l.unlock();
         }
@@ -118,6 +177,14 @@ final class SegmenterCore<E> {
         FloatBuffer out = ByteBuffer.allocateDirect(src.remaining() * Float.BYTES).order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
         out.put(src).flip();
+        return out;
+    }
+
+    /** The remaining values of {@code b} as a new array ({@code b}'s position is not moved). */
+    static float[] toArray(FloatBuffer b) {
+        FloatBuffer d = b.duplicate();
+        float[] out = new float[d.remaining()];
+        d.get(out);
         return out;
     }
 

@@ -50,6 +50,11 @@ final class TinyModels {
         return resource("sam2");
     }
 
+    /** The four SAM2 video graphs (make_tiny_sam.build_video). */
+    static Path sam2Video() {
+        return resource("sam2video");
+    }
+
     static boolean cudaProviderPresent() {
         return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
     }
