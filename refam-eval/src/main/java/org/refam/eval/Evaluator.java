@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Results file.</b> With {@link EvalOptions#results()} set, every sample is written as one JSON line as soon as
  * it is scored: images {@code {"type":"image","id","image","expression","point":[x,y],"hit","intersection","union",
  * "iou"}}, videos {@code {"type":"video","id","video","objId","annotator","kind","expression","frames","J","F",
- * "point","hit"}}, and samples that could not be scored {@code {"type":"skip","id","file","record","reason"}}. A
+ * "point","merged","hit"}} ({@code "merged"}: the annotation run, and the mean J and F over the frames of the sample's
+ * mask merged into its run's label maps against every ground-truth object, plus those of an empty mask), and samples that could not be scored {@code {"type":"skip","id","file","record","reason"}}. A
  * later run with the same file skips the samples already there (skipped ones too: delete their lines to retry them).
  *
  * <p><b>Bad input.</b> Records the data set dropped while reading are reported as they are. During evaluation a
@@ -178,7 +179,12 @@ public final class Evaluator {
     /**
      * Evaluates a video data set: per sample, RefAM grounds the expression on the first frame (or the first
      * {@link EvalOptions#modelFrames()} frames for a video model), the segmenter turns the first frame's point and mask
-     * into a mask per frame, and J and F are averaged over the frames that have an annotation.
+     * into a mask per frame, and J and F are averaged over the frames that have an annotation. The report also holds
+     * the scores of the protocol of the published Ref-DAVIS17 numbers ({@link VideoReport#protocol()}): the masks of
+     * each annotation run merged into one label map per frame (the first object of the run keeps a contested pixel)
+     * and scored as the DAVIS 2017 code's unsupervised task does ({@link UnsupervisedScores}). When a resumed run
+     * continues inside a video, the samples of that video already written are grounded and segmented again (not
+     * re-scored) to rebuild the merged maps.
      *
      * @param segmenter the video segmenter; {@link VideoSegmenter#firstFrameCopy()} for the baseline without one
      * @throws CancelledException when the listener cancels
