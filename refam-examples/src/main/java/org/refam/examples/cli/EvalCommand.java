@@ -304,7 +304,11 @@ final class EvalCommand implements Callable<Integer> {
         } finally {
             closeBar();
         }
-        String table = ReportTables.video("Ref-DAVIS17 " + s, r) + "\nMasks: " + masksLine(videoSegmenter, seg) + "\n";
+        String table = ReportTables.video("Ref-DAVIS17 " + s, r) + "\nMasks: " + masksLine(videoSegmenter, seg) + "\n"
+                + "Rows: the paper's numbers are computed as the '" + ReportTables.PROTOCOL_ROW + "' row (the objects of"
+                + " each annotation run merged into one label map per frame, matched to the ground truth by a Hungarian"
+                + " assignment); 'this run' scores each expression's mask against its own object (docs/evaluation.md)."
+                + "\n";
         Map<String, ObjectNode> scores = new LinkedHashMap<>();
         VideoSummary v = r.metrics();
         ObjectNode n = JSON.createObjectNode();

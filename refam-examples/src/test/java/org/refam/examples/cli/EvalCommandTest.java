@@ -105,7 +105,8 @@ class EvalCommandTest {
         // the protocol of the published numbers: 3 objects (cows 2, dog 1) in each of the 4 runs
         assertThat(r.out()).containsPattern("\\| ReferFormer / DAVIS-2017 unsupervised protocol \\| 12 \\|  \\| "
                 + "\\d+\\.\\d\\d \\| \\d+\\.\\d\\d \\| \\d+\\.\\d\\d \\|").contains("|   run 0 | 3 |");
-        assertThat(Files.readString(dir.resolve("v/table.md"))).contains("ReferFormer / DAVIS-2017 unsupervised");
+        assertThat(Files.readString(dir.resolve("v/table.md"))).contains("ReferFormer / DAVIS-2017 unsupervised")
+                .contains("Rows: the paper's numbers are computed as the 'ReferFormer / DAVIS-2017");
         assertThat(s.at("/pipeline/protocol/objects").asLong()).isEqualTo(12);
         assertThat(s.at("/pipeline/protocol/sequences").asLong()).isEqualTo(8);
         assertThat(s.at("/pipeline/protocol/leftOut").asLong()).isZero();
