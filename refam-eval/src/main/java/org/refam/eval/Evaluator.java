@@ -1,12 +1,14 @@
 package org.refam.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.refam.api.CancelledException;
 import org.refam.api.GroundingResult;
 import org.refam.api.InvalidExpressionException;
@@ -278,7 +280,7 @@ public final class Evaluator {
      */
     private static void scoreRuns(VideoEntry video, List<VideoSampleEntry> inLimit, Map<String, JsonNode> done,
                                   UnsupervisedScores protocol) {
-        Map<Integer, List<JsonNode>> byRun = new java.util.TreeMap<>();
+        Map<Integer, List<JsonNode>> byRun = new TreeMap<>();
         JsonNode any = null;
         boolean missing = false;
         for (VideoSampleEntry s : inLimit) {
@@ -331,7 +333,7 @@ public final class Evaluator {
     }
 
     private static void putDoubles(ObjectNode node, String field, double[] values) {
-        com.fasterxml.jackson.databind.node.ArrayNode a = node.putArray(field);
+        ArrayNode a = node.putArray(field);
         for (double v : values) {
             a.add(v);
         }
