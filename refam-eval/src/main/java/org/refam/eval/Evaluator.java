@@ -1,12 +1,14 @@
 package org.refam.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.refam.api.CancelledException;
 import org.refam.api.GroundingResult;
 import org.refam.api.InvalidExpressionException;
@@ -19,6 +21,7 @@ import org.refam.api.RefAmException;
 import org.refam.api.RgbImage;
 import org.refam.core.RefAM;
 import org.refam.core.metrics.SegmentationMetrics;
+import org.refam.eval.metrics.UnsupervisedScores;
 import org.refam.eval.metrics.VideoMetrics;
 import org.refam.eval.metrics.VideoScores;
 import org.slf4j.Logger;
@@ -35,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Results file.</b> With {@link EvalOptions#results()} set, every sample is written as one JSON line as soon as
  * it is scored: images {@code {"type":"image","id","image","expression","point":[x,y],"hit","intersection","union",
  * "iou"}}, videos {@code {"type":"video","id","video","objId","annotator","kind","expression","frames","J","F",
- * "point","hit"}}, and samples that could not be scored {@code {"type":"skip","id","file","record","reason"}}. A
+ * "point","merged","hit"}} ({@code "merged"}: the annotation run, and the mean J and F over the frames of the sample's
+ * mask merged into its run's label maps against every ground-truth object, plus those of an empty mask), and samples that could not be scored {@code {"type":"skip","id","file","record","reason"}}. A
  * later run with the same file skips the samples already there (skipped ones too: delete their lines to retry them).
  *
  * <p><b>Bad input.</b> Records the data set dropped while reading are reported as they are. During evaluation a
@@ -177,7 +181,12 @@ public final class Evaluator {
     /**
      * Evaluates a video data set: per sample, RefAM grounds the expression on the first frame (or the first
      * {@link EvalOptions#modelFrames()} frames for a video model), the segmenter turns the first frame's point and mask
-     * into a mask per frame, and J and F are averaged over the frames that have an annotation.
+     * into a mask per frame, and J and F are averaged over the frames that have an annotation. The report also holds
+     * the scores of the protocol of the published Ref-DAVIS17 numbers ({@link VideoReport#protocol()}): the masks of
+     * each annotation run merged into one label map per frame (the first object of the run keeps a contested pixel)
+     * and scored as the DAVIS 2017 code's unsupervised task does ({@link UnsupervisedScores}). When a resumed run
+     * continues inside a video, the samples of that video already written are grounded and segmented again (not
+     * re-scored) to rebuild the merged maps.
      *
      * @param segmenter the video segmenter; {@link VideoSegmenter#firstFrameCopy()} for the baseline without one
      * @throws CancelledException when the listener cancels
@@ -195,6 +204,7 @@ public final class Evaluator {
         List<Skip> skips = new ArrayList<>(dataset.problems());
         long skippedSamples = dataset.problems().stream().mapToLong(Skip::samples).sum();
         VideoScores scores = new VideoScores();
+        UnsupervisedScores protocol = new UnsupervisedScores();
         long evaluated = 0;
         long resumed;
         try (ResultsLog log = open(options, dataset.name())) {
@@ -216,9 +226,10 @@ public final class Evaluator {
                 List<VideoSampleEntry> pending = inLimit.stream().filter(s -> !done.containsKey(s.id())).toList();
                 if (!pending.isEmpty()) {
                     listener.checkCancelled(STAGE);
-                    progress = groundVideo(dataset, refam, segmenter, video, pending, options, log, listener,
-                            progress, total);
+                    progress = groundVideo(dataset, refam, segmenter, video, work(inLimit, done), done, options, log,
+                            listener, progress, total);
                 }
+                scoreRuns(video, inLimit, done, protocol);
                 for (VideoSampleEntry s : inLimit) {
                     JsonNode r = done.get(s.id());
                     if ("video".equals(r.path("type").asText())) {
@@ -233,13 +244,105 @@ public final class Evaluator {
                 }
             }
         }
-        return new VideoReport(dataset.name(), scores.summary(), evaluated, resumed, skips,
+        return new VideoReport(dataset.name(), scores.summary(), protocol.summary(), evaluated, resumed, skips,
                 skippedSamples, Duration.ofNanos(System.nanoTime() - t0));
     }
 
+    /**
+     * The samples of a video to run: those without a record, and those with a scored record that come before a sample
+     * without one in the same annotation run (re-run, not re-scored, to rebuild the run's merged label maps after a
+     * resume).
+     */
+    private static List<VideoSampleEntry> work(List<VideoSampleEntry> inLimit, Map<String, JsonNode> done) {
+        List<VideoSampleEntry> out = new ArrayList<>();
+        for (int i = 0; i < inLimit.size(); i++) {
+            VideoSampleEntry s = inLimit.get(i);
+            JsonNode r = done.get(s.id());
+            boolean needed = r == null;
+            if ("video".equals(r == null ? null : r.path("type").asText())) {
+                for (int k = i + 1; k < inLimit.size() && !needed; k++) {
+                    VideoSampleEntry later = inLimit.get(k);
+                    needed = later.run() == s.run() && !done.containsKey(later.id());
+                }
+            }
+            if (needed) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Scores the video's annotation runs under the DAVIS 2017 unsupervised protocol from the {@code "merged"} scores
+     * of its records: one proposal per scored sample of the run, in data-set order; skipped samples are empty
+     * proposals. A run with a sample inside the limit is scored; a video without merged scores (all samples skipped,
+     * or records of an older version) is left out.
+     */
+    private static void scoreRuns(VideoEntry video, List<VideoSampleEntry> inLimit, Map<String, JsonNode> done,
+                                  UnsupervisedScores protocol) {
+        Map<Integer, List<JsonNode>> byRun = new TreeMap<>();
+        JsonNode any = null;
+        boolean missing = false;
+        for (VideoSampleEntry s : inLimit) {
+            JsonNode r = done.get(s.id());
+            List<JsonNode> proposals = byRun.computeIfAbsent(s.run(), k -> new ArrayList<>());
+            if ("video".equals(r.path("type").asText())) {
+                JsonNode m = r.get("merged");
+                if (m == null || !m.isObject()) {
+                    missing = true;
+                } else {
+                    proposals.add(m);
+                    any = m;
+                }
+            }
+        }
+        if (any == null || missing) {
+            LOG.warn("{}: {} runs left out of the DAVIS 2017 unsupervised scores: {}", video.name(), byRun.size(),
+                    any == null ? "no sample was scored" : "records without merged scores (an older results file; "
+                            + "use --restart)");
+            byRun.keySet().forEach(k -> protocol.leaveOut());
+            return;
+        }
+        double[] emptyJ = doubles(any.get("emptyJ"));
+        double[] emptyF = doubles(any.get("emptyF"));
+        int g = emptyJ.length;
+        for (Map.Entry<Integer, List<JsonNode>> e : byRun.entrySet()) {
+            List<JsonNode> proposals = e.getValue();
+            if (proposals.size() > UnsupervisedScores.MAX_PROPOSALS) {
+                LOG.warn("{}: run {} left out of the DAVIS 2017 unsupervised scores: {} objects, the DAVIS code allows "
+                        + "{}", video.name(), e.getKey(), proposals.size(), UnsupervisedScores.MAX_PROPOSALS);
+                protocol.leaveOut();
+                continue;
+            }
+            double[] j = new double[proposals.size() * g];
+            double[] f = new double[proposals.size() * g];
+            for (int p = 0; p < proposals.size(); p++) {
+                System.arraycopy(doubles(proposals.get(p).get("J")), 0, j, p * g, g);
+                System.arraycopy(doubles(proposals.get(p).get("F")), 0, f, p * g, g);
+            }
+            protocol.add(e.getKey(), proposals.size(), j, f, emptyJ, emptyF);
+        }
+    }
+
+    private static double[] doubles(JsonNode array) {
+        double[] out = new double[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asDouble();
+        }
+        return out;
+    }
+
+    private static void putDoubles(ObjectNode node, String field, double[] values) {
+        ArrayNode a = node.putArray(field);
+        for (double v : values) {
+            a.add(v);
+        }
+    }
+
     private static long groundVideo(VideoDataset dataset, RefAM refam, VideoSegmenter segmenter, VideoEntry video,
-                                    List<VideoSampleEntry> pending, EvalOptions options, ResultsLog log,
-                                    ProgressListener listener, long progress, long total) {
+                                    List<VideoSampleEntry> work, Map<String, JsonNode> done, EvalOptions options,
+                                    ResultsLog log, ProgressListener listener, long progress, long total) {
+        List<VideoSampleEntry> pending = work.stream().filter(s -> !done.containsKey(s.id())).toList();
         int n = video.frames().size();
         LabelMap[] annotations = new LabelMap[n];
         List<RgbImage> modelFrames = new ArrayList<>();
@@ -304,12 +407,22 @@ public final class Evaluator {
             }
         };
         VideoPredictions predictions = options.videoPredictions();
-        for (VideoSampleEntry s : pending) {
+        MergedRuns runs = new MergedRuns(annotations);
+        double[][] empty = runs.empty();
+        if (work.size() > pending.size()) {
+            LOG.info("{}: running {} samples of an earlier run again to rebuild the merged label maps", video.name(),
+                    work.size() - pending.size());
+        }
+        for (VideoSampleEntry s : work) {
             listener.checkCancelled(stage);
+            boolean replay = done.containsKey(s.id());
             GroundingResult g;
             try {
                 g = refam.ground(modelFrames, s.expression());
             } catch (InvalidExpressionException | PromptTooLongException e) {
+                if (replay) {
+                    continue;
+                }
                 if (predictions != null) {
                     predictions.accept(video, s, List.of(), first.height(), first.width());
                 }
@@ -321,6 +434,10 @@ public final class Evaluator {
             if (masks == null || masks.size() != n) {
                 throw new RefAmException("the video segmenter returned " + (masks == null ? "null" : masks.size())
                         + " masks for the " + n + " frames of " + video.name());
+            }
+            double[][] merged = runs.add(s.run(), masks, !replay);
+            if (replay) {
+                continue;
             }
             if (predictions != null) {
                 predictions.accept(video, s, masks, first.height(), first.width());
@@ -342,6 +459,12 @@ public final class Evaluator {
                     .put("annotator", s.annotator()).put("kind", s.kind()).put("expression", s.expression())
                     .put("frames", annotated).put("J", jSum / annotated).put("F", fSum / annotated);
             r.putArray("point").add(pt.x()).add(pt.y());
+            ObjectNode m = r.putObject("merged");
+            m.put("run", s.run());
+            putDoubles(m, "J", merged[0]);
+            putDoubles(m, "F", merged[1]);
+            putDoubles(m, "emptyJ", empty[0]);
+            putDoubles(m, "emptyF", empty[1]);
             if (annotations[0] == null) {
                 r.putNull("hit");
             } else {

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import org.refam.core.metrics.MetricsSummary;
 import org.refam.eval.metrics.AnnotatorScores;
+import org.refam.eval.metrics.RunScores;
+import org.refam.eval.metrics.UnsupervisedSummary;
 import org.refam.eval.metrics.VideoSummary;
 
 /**
@@ -38,7 +40,15 @@ public final class ReportTables {
         return b.toString();
     }
 
-    /** The video table: J&F, J, F, PA for the run (averaged over annotators, then per annotator) and the paper. */
+    /** The row label of the protocol's scores in {@link #video}. */
+    public static final String PROTOCOL_ROW = "ReferFormer / DAVIS-2017 unsupervised protocol";
+
+    /**
+     * The video table: J&F, J, F, PA for the run (each expression scored on its own; averaged over annotators, then
+     * per annotator), then J&F, J, F under the protocol of the published numbers ({@link #PROTOCOL_ROW}: runs merged
+     * into label maps, DAVIS 2017 unsupervised matching; its sample column counts matched ground-truth objects over
+     * all runs, and sequence runs left out are named in the label), per run, and the paper's numbers.
+     */
     public static String video(String title, VideoReport r) {
         VideoSummary s = r.metrics();
         StringBuilder b = new StringBuilder();
@@ -50,6 +60,13 @@ public final class ReportTables {
             AnnotatorScores a = e.getValue();
             row(b, "  annotator " + e.getKey(), Long.toString(a.count()), "", pct(a.jf()), pct(a.j()), pct(a.f()),
                     "");
+        }
+        UnsupervisedSummary p = r.protocol();
+        row(b, PROTOCOL_ROW + (p.leftOut() == 0 ? "" : " (" + p.leftOut() + " sequence runs left out)"),
+                Long.toString(p.objects()), "", pct(p.jf()), pct(p.j()), pct(p.f()), "");
+        for (Map.Entry<Integer, RunScores> e : p.perRun().entrySet()) {
+            RunScores a = e.getValue();
+            row(b, "  run " + e.getKey(), Long.toString(a.objects()), "", pct(a.jf()), pct(a.j()), pct(a.f()), "");
         }
         row(b, "RefAM + SAM2 (paper)", "", "", num(PaperNumbers.REF_DAVIS_JF), num(PaperNumbers.REF_DAVIS_J),
                 num(PaperNumbers.REF_DAVIS_F), num(PaperNumbers.REF_DAVIS_PA));

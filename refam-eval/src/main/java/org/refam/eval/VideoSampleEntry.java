@@ -27,4 +27,13 @@ public record VideoSampleEntry(String id, String expression, int objectId, int a
             throw new IllegalArgumentException("annotator must be >= 1, got " + annotator + " (" + record + ")");
         }
     }
+
+    /**
+     * The annotation run of the sample, 0-based: {@code 2 (annotator - 1)}, plus 1 for a {@code "full-video"}
+     * expression (Ref-DAVIS17: 0 = annotator 1 first-frame, 1 = annotator 1 full-video, 2 = annotator 2 first-frame,
+     * 3 = annotator 2 full-video, the runs ReferFormer writes as {@code anno_0..3} and scores one by one).
+     */
+    public int run() {
+        return 2 * (annotator - 1) + ("full-video".equals(kind) ? 1 : 0);
+    }
 }

@@ -41,7 +41,7 @@ public final class DavisResults implements VideoPredictions {
 
     /** The annotation run 0..3 of a Ref-DAVIS17 sample ({@link RefDavisDataset}'s annotator and kind). */
     public static int run(VideoSampleEntry sample) {
-        return 2 * (sample.annotator() - 1) + ("full-video".equals(sample.kind()) ? 1 : 0);
+        return sample.run();
     }
 
     /** The file of frame {@code index} of {@code video} in annotation run {@code run}. */

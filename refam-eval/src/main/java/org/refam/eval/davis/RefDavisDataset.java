@@ -54,9 +54,9 @@ import org.slf4j.LoggerFactory;
  * before its void handling). The default annotation folder is {@code Annotations/480p} (the semi-supervised
  * annotations); ReferFormer's conversion copies {@code Annotations_unsupervised/480p} instead, and its evaluation
  * ({@code eval_davis.py} with its default task, unsupervised) merges the objects of each annotation run into one
- * label map per frame and matches them to the ground truth by a Hungarian assignment, which this reader and
- * {@link org.refam.eval.Evaluator} do not do: each expression's mask is scored against its own object (the
- * differences are spelled out in docs/evaluation.md).
+ * label map per frame and matches them to the ground truth by a Hungarian assignment. {@link org.refam.eval.Evaluator}
+ * reports both: each expression's mask scored against its own object, and that protocol's scores
+ * ({@link org.refam.eval.VideoReport#protocol()}; docs/evaluation.md).
  *
  * <p>Thread-safety: immutable and thread-safe; frames and annotations are decoded on each call.
  */

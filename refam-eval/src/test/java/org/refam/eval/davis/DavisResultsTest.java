@@ -2,6 +2,7 @@ package org.refam.eval.davis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.refam.eval.TestData.fixture;
 
 import java.nio.file.Files;
@@ -18,7 +19,12 @@ import org.refam.eval.EvalOptions;
 import org.refam.eval.Evaluator;
 import org.refam.eval.LabelMap;
 import org.refam.eval.VideoEntry;
+import org.refam.eval.VideoReport;
 import org.refam.eval.VideoSampleEntry;
+import org.refam.eval.VideoSegmenter;
+import org.refam.eval.metrics.UnsupervisedScores;
+import org.refam.eval.metrics.UnsupervisedSummary;
+import org.refam.eval.metrics.VideoMetrics;
 
 /** Predictions written in ReferFormer's layout: one label map per frame and annotation run, objects merged. */
 class DavisResultsTest {
@@ -114,5 +120,92 @@ class DavisResultsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 masks for the 3 frames");
         assertThatThrownBy(() -> writer.accept(dog, s, List.of(Mask.empty(4, 6), Mask.empty(4, 6),
                 Mask.empty(5, 6)), 4, 6)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("6x5");
+    }
+
+    /**
+     * The protocol's in-memory scores equal those of the written label maps scored as the DAVIS 2017 code's
+     * unsupervised task reads them: proposals are ids 1..max over the run's maps, objects ids 1..max of the first
+     * annotation, every annotated frame. The segmenter's bands overlap across objects and shift with the run.
+     */
+    @Test
+    void theProtocolScoresAreThoseOfTheWrittenLabelMaps() {
+        DavisResults writer = new DavisResults(tmp.resolve("pred"));
+        RefDavisDataset ds = davis();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        VideoSegmenter bands = (clip, point, first) -> {
+            int k = calls.getAndIncrement();
+            int h = clip.height();
+            int w = clip.width();
+            int x0 = (k < 8 && k >= 4 ? w / 4 : 0) + (k % 4) * 2;
+            List<Mask> out = new ArrayList<>();
+            for (int t = 0; t < clip.frames(); t++) {
+                out.add(rect(h, w, Math.min(w - 1, x0 + t), h / 8, Math.min(w, x0 + t + w / 2), h / 2 + 2 * t));
+            }
+            return out;
+        };
+        VideoReport r;
+        try (PlantedAttentionExtractor extractor = PlantedAttentionExtractor.builder().grid(16, 16).blocks(4).build()) {
+            r = Evaluator.evaluate(ds, RefAM.of(extractor), bands, EvalOptions.builder().videoPredictions(writer)
+                    .build());
+        }
+        UnsupervisedScores files = new UnsupervisedScores();
+        for (VideoEntry v : ds.videos()) {
+            List<LabelMap> truth = new ArrayList<>();
+            List<Integer> frames = new ArrayList<>();
+            for (int t = 0; t < v.frames().size(); t++) {
+                if (ds.annotation(v, t) != null) {
+                    truth.add(ds.annotation(v, t));
+                    frames.add(t);
+                }
+            }
+            int objects = maxLabel(truth.get(0));
+            for (int run = 0; run < 4; run++) {
+                List<LabelMap> maps = new ArrayList<>();
+                int proposals = 0;
+                for (int t : frames) {
+                    maps.add(IndexedPng.read(writer.file(run, v, t)));
+                    proposals = Math.max(proposals, maxLabel(maps.get(maps.size() - 1)));
+                }
+                double[] j = new double[proposals * objects];
+                double[] f = new double[proposals * objects];
+                double[] emptyJ = new double[objects];
+                double[] emptyF = new double[objects];
+                for (int i = 0; i < truth.size(); i++) {
+                    LabelMap gt = truth.get(i);
+                    for (int g = 0; g < objects; g++) {
+                        Mask object = gt.mask(g + 1);
+                        Mask none = Mask.empty(gt.height(), gt.width());
+                        emptyJ[g] += VideoMetrics.jaccard(none, object) / truth.size();
+                        emptyF[g] += VideoMetrics.boundaryF(none, object) / truth.size();
+                        for (int p = 0; p < proposals; p++) {
+                            Mask m = maps.get(i).mask(p + 1);
+                            j[p * objects + g] += VideoMetrics.jaccard(m, object) / truth.size();
+                            f[p * objects + g] += VideoMetrics.boundaryF(m, object) / truth.size();
+                        }
+                    }
+                }
+                files.add(run, proposals, j, f, emptyJ, emptyF);
+            }
+        }
+        UnsupervisedSummary expected = files.summary();
+        UnsupervisedSummary got = r.protocol();
+        assertThat(got.objects()).isEqualTo(expected.objects()).isEqualTo(12);
+        assertThat(got.j()).isCloseTo(expected.j(), within(1e-12));
+        assertThat(got.f()).isCloseTo(expected.f(), within(1e-12));
+        assertThat(got.jf()).isBetween(0.05, 0.95);
+        for (int run = 0; run < 4; run++) {
+            assertThat(got.perRun().get(run).jf()).as("run %d", run)
+                    .isCloseTo(expected.perRun().get(run).jf(), within(1e-12));
+        }
+    }
+
+    /** The largest label of a map, 255 read as 0 (the DAVIS code's number of objects). */
+    private static int maxLabel(LabelMap m) {
+        int max = 0;
+        for (byte b : m.labels()) {
+            int v = b & 0xFF;
+            max = v == 255 ? max : Math.max(max, v);
+        }
+        return max;
     }
 }

@@ -50,6 +50,7 @@ import org.refam.eval.VideoSegmenter;
 import org.refam.eval.coco.RefCocoDataset;
 import org.refam.eval.davis.DavisResults;
 import org.refam.eval.davis.RefDavisDataset;
+import org.refam.eval.metrics.UnsupervisedSummary;
 import org.refam.eval.metrics.VideoSummary;
 import org.refam.onnx.sam.Sam2VideoSegmenter;
 import org.refam.examples.refshapes.Expression;
@@ -303,7 +304,11 @@ final class EvalCommand implements Callable<Integer> {
         } finally {
             closeBar();
         }
-        String table = ReportTables.video("Ref-DAVIS17 " + s, r) + "\nMasks: " + masksLine(videoSegmenter, seg) + "\n";
+        String table = ReportTables.video("Ref-DAVIS17 " + s, r) + "\nMasks: " + masksLine(videoSegmenter, seg) + "\n"
+                + "Rows: the paper's numbers are computed as the '" + ReportTables.PROTOCOL_ROW + "' row (the objects of"
+                + " each annotation run merged into one label map per frame, matched to the ground truth by a Hungarian"
+                + " assignment); 'this run' scores each expression's mask against its own object (docs/evaluation.md)."
+                + "\n";
         Map<String, ObjectNode> scores = new LinkedHashMap<>();
         VideoSummary v = r.metrics();
         ObjectNode n = JSON.createObjectNode();
@@ -313,6 +318,15 @@ final class EvalCommand implements Callable<Integer> {
         number(n, "pointAccuracy", v.pointAccuracy());
         n.put("count", v.count());
         n.put("skipped", r.skippedSamples());
+        UnsupervisedSummary p = r.protocol();
+        ObjectNode pn = n.putObject("protocol");
+        pn.put("name", ReportTables.PROTOCOL_ROW);
+        number(pn, "jf", p.jf());
+        number(pn, "j", p.j());
+        number(pn, "f", p.f());
+        pn.put("objects", p.objects());
+        pn.put("sequences", p.sequences());
+        pn.put("leftOut", p.leftOut());
         scores.put("pipeline", n);
         finish(dir, table, r.skipped(), scores, r.elapsed());
         return 0;

@@ -102,6 +102,16 @@ class EvalCommandTest {
         assertThat(s.at("/pipeline/jf").asDouble()).isBetween(0.0, 1.0);
         assertThat(s.at("/pipeline/jf").asDouble())
                 .isCloseTo((s.at("/pipeline/j").asDouble() + s.at("/pipeline/f").asDouble()) / 2, within(1e-12));
+        // the protocol of the published numbers: 3 objects (cows 2, dog 1) in each of the 4 runs
+        assertThat(r.out()).containsPattern("\\| ReferFormer / DAVIS-2017 unsupervised protocol \\| 12 \\|  \\| "
+                + "\\d+\\.\\d\\d \\| \\d+\\.\\d\\d \\| \\d+\\.\\d\\d \\|").contains("|   run 0 | 3 |");
+        assertThat(Files.readString(dir.resolve("v/table.md"))).contains("ReferFormer / DAVIS-2017 unsupervised")
+                .contains("Rows: the paper's numbers are computed as the 'ReferFormer / DAVIS-2017");
+        assertThat(s.at("/pipeline/protocol/objects").asLong()).isEqualTo(12);
+        assertThat(s.at("/pipeline/protocol/sequences").asLong()).isEqualTo(8);
+        assertThat(s.at("/pipeline/protocol/leftOut").asLong()).isZero();
+        assertThat(s.at("/pipeline/protocol/jf").asDouble()).isCloseTo((s.at("/pipeline/protocol/j").asDouble()
+                + s.at("/pipeline/protocol/f").asDouble()) / 2, within(1e-12)).isBetween(0.0, 1.0);
     }
 
     /** A sam2 folder with the four video graphs (refam-onnx's tiny ones) makes the video run propagate. */
