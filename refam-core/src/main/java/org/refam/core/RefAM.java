@@ -399,8 +399,8 @@ public final class RefAM {
             if (s.textToText() != null) {
                 AttentionKernels.requireFinite(s.textToText(), "text-to-text attention", s.sample(), s.block());
             }
-            Arrays.fill(work, 0, n * t, 0f);
             if (perHead && s.heads() > 1) {
+                Arrays.fill(work, 0, n * t, 0f);
                 if (head == null) {
                     head = ws.head(n * t);
                 }
@@ -411,7 +411,7 @@ public final class RefAM {
                     AttentionKernels.accumulate(head, n, t, 1f / s.heads(), work);
                 }
             } else {
-                AttentionKernels.accumulateHeadMean(s.imageToText(), 1f, work);
+                AttentionKernels.headMean(s.imageToText(), 1f, work);
             }
             if (config.keepTokenMaps() && s.textToText() != null) {
                 if (textAcc == null) {
@@ -426,8 +426,7 @@ public final class RefAM {
                     if (text == null) {
                         text = ws.text(t * t);
                     }
-                    Arrays.fill(text, 0, t * t, 0f);
-                    AttentionKernels.accumulateHeadMean(s.textToText(), 1f, text);
+                    AttentionKernels.headMean(s.textToText(), 1f, text);
                     txt = text;
                 }
                 long h0 = System.nanoTime();

@@ -162,6 +162,27 @@ public final class AttentionKernels {
     }
 
     /**
+     * Writes {@code weight} times the head mean of {@code attention} ({@code [H, N, T]}, any strides) into the dense
+     * {@code [N, T]} matrix {@code dst}, replacing its first N * T values (method.md step 5): the same values as
+     * zeroing them and calling {@link #accumulateHeadMean}, in one pass less. Zero heads give zeros.
+     *
+     * @throws InvalidAttentionException if the tensor is not rank 3
+     * @throws IllegalArgumentException if {@code dst} is shorter than N * T
+     */
+    public static void headMean(FloatTensor attention, float weight, float[] dst) {
+        requireRank3(attention);
+        int rows = attention.dim(1);
+        int cols = attention.dim(2);
+        requireLength("destination", dst, 0, (long) rows * cols);
+        if (attention.dim(0) == 0) {
+            Arrays.fill(dst, 0, rows * cols, 0f);
+            return;
+        }
+        IMPL.headMean(attention.data(), attention.offset(), attention.dim(0), rows, cols, attention.stride(0),
+                attention.stride(1), attention.stride(2), weight, dst, 0);
+    }
+
+    /**
      * Adds {@code weight} times head {@code head} of {@code attention} ({@code [H, N, T]}) to the dense
      * {@code [N, T]} matrix {@code dst}.
      *
