@@ -395,11 +395,11 @@ public final class RefAM {
                 throw new InvalidAttentionException("the extractor returned block " + s.block()
                         + " but blocks " + requested + " were requested");
             }
-            AttentionKernels.requireFinite(s.imageToText(), "image-to-text attention", s.sample(), s.block());
             if (s.textToText() != null) {
                 AttentionKernels.requireFinite(s.textToText(), "text-to-text attention", s.sample(), s.block());
             }
             if (perHead && s.heads() > 1) {
+                AttentionKernels.requireFinite(s.imageToText(), "image-to-text attention", s.sample(), s.block());
                 Arrays.fill(work, 0, n * t, 0f);
                 if (head == null) {
                     head = ws.head(n * t);
@@ -412,6 +412,12 @@ public final class RefAM {
                 }
             } else {
                 AttentionKernels.headMean(s.imageToText(), 1f, work);
+                // the mean is finite where every head is: check the N x T mean, and the [H, N, T] input (one pass
+                // over the largest array less) only to name the bad value
+                if (!AttentionKernels.allFinite(work, 0, n * t)) {
+                    AttentionKernels.requireFinite(s.imageToText(), "image-to-text attention", s.sample(),
+                            s.block());
+                }
             }
             if (config.keepTokenMaps() && s.textToText() != null) {
                 if (textAcc == null) {

@@ -139,6 +139,18 @@ public final class AttentionKernels {
         }
     }
 
+    /**
+     * True when the {@code length} values of {@code m} from {@code offset} are all finite (no NaN, no infinity). A
+     * head mean is finite where its input is (a NaN or an infinity in any head makes the mean non-finite), so
+     * checking the mean and, only when it fails, the input with {@link #requireFinite} saves a pass over the input.
+     *
+     * @throws IllegalArgumentException if the range does not fit {@code m}
+     */
+    public static boolean allFinite(float[] m, int offset, int length) {
+        requireLength("values", m, offset, length);
+        return length == 0 || IMPL.firstNonFinite(m, offset, new int[] {length}, new int[] {1}) < 0;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // aggregation
 

@@ -54,8 +54,6 @@ final class PanamaKernels implements KernelSupport {
     private static final boolean FMA = hotSpotFlag("UseFMA");
     /** Destination floats of one block of the head mean (16 KiB, half a first-level data cache). */
     private static final int HEAD_MEAN_BLOCK_FLOATS = 4096;
-    /** Heads summed in registers per pass over a block of the head mean. */
-    private static final int HEAD_GROUP = 4;
 
     private final ScalarKernels scalar = new ScalarKernels();
 
@@ -118,47 +116,89 @@ final class PanamaKernels implements KernelSupport {
     private static void headMean(float[] src, int offset, int heads, int rows, int cols, int headStride,
                                  int rowStride, float weight, float[] dst, int dstOffset, boolean add) {
         float w = weight / heads;
-        // blocks of rows whose destination stays in the first-level cache; within a block the heads in groups of
-        // HEAD_GROUP, each group summed into the destination in registers: a few contiguous streams at a time, and
-        // the destination loaded and stored once per group instead of once per head
+        // blocks of rows whose destination stays in the first-level cache; within a block the heads four at a time,
+        // summed into the destination in registers: a few contiguous streams at a time, and the destination loaded
+        // and stored once per four heads instead of once per head
         int blockRows = Math.max(1, HEAD_MEAN_BLOCK_FLOATS / cols);
         for (int r0 = 0; r0 < rows; r0 += blockRows) {
             int r1 = Math.min(rows, r0 + blockRows);
-            for (int h = 0; h < heads; h += HEAD_GROUP) {
-                int group = Math.min(HEAD_GROUP, heads - h);
+            int h = 0;
+            for (; h + 4 <= heads; h += 4) {
                 boolean overwrite = h == 0 && !add;
                 for (int r = r0; r < r1; r++) {
-                    addHeads(src, offset + h * headStride + r * rowStride, headStride, group, w, dst,
+                    addFourHeads(src, offset + h * headStride + r * rowStride, headStride, w, dst,
                             dstOffset + r * cols, cols, overwrite);
+                }
+            }
+            for (; h < heads; h++) {
+                boolean overwrite = h == 0 && !add;
+                for (int r = r0; r < r1; r++) {
+                    addHead(src, offset + h * headStride + r * rowStride, w, dst, dstOffset + r * cols, cols,
+                            overwrite);
                 }
             }
         }
     }
 
-    /**
-     * {@code dst[d .. d+length) += w * src[s + k*hs ..]} for heads k in [0, group), in that order (the first head
-     * replaces {@code dst} when {@code overwrite}): the float operations of the scalar loop, in its order.
+    /*
+     * The two helpers below are straight-line per vector: with JDK 17, a vector that merges two definitions (a loop
+     * over a variable number of heads, or a conditional first term) was not kept in a register but boxed, which
+     * allocated some 100 bytes per vector in the pipeline.
      */
-    private static void addHeads(float[] src, int s, int hs, int group, float w, float[] dst, int d, int length,
-                                 boolean overwrite) {
+
+    /**
+     * {@code dst[d .. d+length) += w * src[s + k*hs ..]} for heads k = 0..3 in that order (the first head replaces
+     * {@code dst} when {@code overwrite}): the float operations of the scalar loop, in its order.
+     */
+    private static void addFourHeads(float[] src, int s, int hs, float w, float[] dst, int d, int length,
+                                     boolean overwrite) {
         int step = F.length();
         int bound = F.loopBound(length);
-        int first = overwrite ? 1 : 0;
         int c = 0;
-        for (; c < bound; c += step) {
-            FloatVector acc = overwrite ? FloatVector.fromArray(F, src, s + c).mul(w)
-                    : FloatVector.fromArray(F, dst, d + c);
-            for (int k = first; k < group; k++) {
-                acc = acc.add(FloatVector.fromArray(F, src, s + k * hs + c).mul(w));
+        if (overwrite) {
+            for (; c < bound; c += step) {
+                FloatVector.fromArray(F, src, s + c).mul(w)
+                        .add(FloatVector.fromArray(F, src, s + hs + c).mul(w))
+                        .add(FloatVector.fromArray(F, src, s + 2 * hs + c).mul(w))
+                        .add(FloatVector.fromArray(F, src, s + 3 * hs + c).mul(w))
+                        .intoArray(dst, d + c);
             }
-            acc.intoArray(dst, d + c);
+        } else {
+            for (; c < bound; c += step) {
+                FloatVector.fromArray(F, dst, d + c)
+                        .add(FloatVector.fromArray(F, src, s + c).mul(w))
+                        .add(FloatVector.fromArray(F, src, s + hs + c).mul(w))
+                        .add(FloatVector.fromArray(F, src, s + 2 * hs + c).mul(w))
+                        .add(FloatVector.fromArray(F, src, s + 3 * hs + c).mul(w))
+                        .intoArray(dst, d + c);
+            }
         }
         for (; c < length; c++) {
-            float v = overwrite ? w * src[s + c] : dst[d + c];
-            for (int k = first; k < group; k++) {
-                v += w * src[s + k * hs + c];
+            float v = overwrite ? w * src[s + c] : dst[d + c] + w * src[s + c];
+            dst[d + c] = v + w * src[s + hs + c] + w * src[s + 2 * hs + c] + w * src[s + 3 * hs + c];
+        }
+    }
+
+    /** {@code dst[d .. d+length) += w * src[s ..]}, or {@code =} when {@code overwrite}. */
+    private static void addHead(float[] src, int s, float w, float[] dst, int d, int length, boolean overwrite) {
+        int step = F.length();
+        int bound = F.loopBound(length);
+        int c = 0;
+        if (overwrite) {
+            for (; c < bound; c += step) {
+                FloatVector.fromArray(F, src, s + c).mul(w).intoArray(dst, d + c);
             }
-            dst[d + c] = v;
+            for (; c < length; c++) {
+                dst[d + c] = w * src[s + c];
+            }
+        } else {
+            for (; c < bound; c += step) {
+                FloatVector.fromArray(F, dst, d + c).add(FloatVector.fromArray(F, src, s + c).mul(w))
+                        .intoArray(dst, d + c);
+            }
+            for (; c < length; c++) {
+                dst[d + c] += w * src[s + c];
+            }
         }
     }
 
@@ -224,10 +264,21 @@ final class PanamaKernels implements KernelSupport {
             }
             total += rest.reduceLanes(VectorOperators.ADD);
         }
-        for (; i < length; i++) {
-            total += m[from + i];
+        // the tail in four independent float chains rather than one chain of double adds
+        float t0 = 0f;
+        float t1 = 0f;
+        float t2 = 0f;
+        float t3 = 0f;
+        for (; i + 4 <= length; i += 4) {
+            t0 += m[from + i];
+            t1 += m[from + i + 1];
+            t2 += m[from + i + 2];
+            t3 += m[from + i + 3];
         }
-        return total;
+        for (; i < length; i++) {
+            t0 += m[from + i];
+        }
+        return total + ((t0 + t1) + (t2 + t3));
     }
 
     private static void scale(float[] m, int from, int length, float factor) {
