@@ -21,31 +21,24 @@ final class Workspace {
     private float[] text = new float[0];
 
     float[] work(int length) {
-        if (work.length < length) {
-            work = new float[length];
-        }
-        return work;
+        return work = atLeast(work, length);
     }
 
     float[] average(int length) {
-        if (average.length < length) {
-            average = new float[length];
-        }
-        return average;
+        return average = atLeast(average, length);
     }
 
     float[] head(int length) {
-        if (head.length < length) {
-            head = new float[length];
-        }
-        return head;
+        return head = atLeast(head, length);
     }
 
     float[] text(int length) {
-        if (text.length < length) {
-            text = new float[length];
-        }
-        return text;
+        return text = atLeast(text, length);
+    }
+
+    /** {@code a}, or a new array of {@code length} floats when {@code a} is shorter. */
+    private static float[] atLeast(float[] a, int length) {
+        return a.length < length ? new float[length] : a;
     }
 
     /**

@@ -162,15 +162,11 @@ public final class AttentionKernels {
      * @throws IllegalArgumentException if {@code dst} is shorter than N * T
      */
     public static void accumulateHeadMean(FloatTensor attention, float weight, float[] dst) {
-        requireRank3(attention);
-        int rows = attention.dim(1);
-        int cols = attention.dim(2);
-        requireLength("destination", dst, 0, (long) rows * cols);
-        if (attention.dim(0) == 0) {
-            return;
+        requireHeadMean(attention, dst);
+        if (attention.dim(0) > 0) {
+            IMPL.accumulateHeadMean(attention.data(), attention.offset(), attention.dim(0), attention.dim(1),
+                    attention.dim(2), attention.stride(0), attention.stride(1), attention.stride(2), weight, dst, 0);
         }
-        IMPL.accumulateHeadMean(attention.data(), attention.offset(), attention.dim(0), rows, cols,
-                attention.stride(0), attention.stride(1), attention.stride(2), weight, dst, 0);
     }
 
     /**
@@ -182,16 +178,19 @@ public final class AttentionKernels {
      * @throws IllegalArgumentException if {@code dst} is shorter than N * T
      */
     public static void headMean(FloatTensor attention, float weight, float[] dst) {
-        requireRank3(attention);
-        int rows = attention.dim(1);
-        int cols = attention.dim(2);
-        requireLength("destination", dst, 0, (long) rows * cols);
+        requireHeadMean(attention, dst);
         if (attention.dim(0) == 0) {
-            Arrays.fill(dst, 0, rows * cols, 0f);
-            return;
+            Arrays.fill(dst, 0, attention.dim(1) * attention.dim(2), 0f);
+        } else {
+            IMPL.headMean(attention.data(), attention.offset(), attention.dim(0), attention.dim(1), attention.dim(2),
+                    attention.stride(0), attention.stride(1), attention.stride(2), weight, dst, 0);
         }
-        IMPL.headMean(attention.data(), attention.offset(), attention.dim(0), rows, cols, attention.stride(0),
-                attention.stride(1), attention.stride(2), weight, dst, 0);
+    }
+
+    /** A rank-3 tensor and a destination of at least N * T floats. */
+    private static void requireHeadMean(FloatTensor attention, float[] dst) {
+        requireRank3(attention);
+        requireLength("destination", dst, 0, (long) attention.dim(1) * attention.dim(2));
     }
 
     /**
