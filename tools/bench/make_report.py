@@ -250,12 +250,15 @@ def write(args):
       f"OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset for the run; {numpy['results'][0]['repeats']} timed runs after "
       "one warm-up, median.")
     w("")
-    w("Java: `PostProcessBench` runs `PostProcessing`, the calls the pipeline makes with its default configuration "
-      "(the pipeline class `org.refam.core.RefAM` is not on this branch): per slice the NaN check, head mean of "
-      "image-to-text and text-to-text attention, sink statistics and redirection (`GlobalSinkHandler.standard()`), "
-      "weighted add; then renormalisation over all text keys, token filter, masked sum, upsampling to 1024 x 1024, "
-      "argmax. Buffers are allocated per call as the pipeline does. NumPy: the same maths with whole-array "
-      "operations (`postprocess_numpy.py`). Both exclude tokenization, the model and the mask. heads = 1: the "
+    w("Java: `PostProcessBench` runs the pipeline itself, `org.refam.core.RefAM.ground` with its default "
+      "configuration, on an extractor that replays precomputed slices (`PostProcessing`): per slice the head mean "
+      "of image-to-text attention written into the work matrix and checked for NaN and infinities (the input is "
+      "scanned only when the mean fails), the check and head mean of text-to-text attention, sink statistics and "
+      "redirection (`GlobalSinkHandler.standard()`), weighted add; then renormalisation over all text keys, token "
+      "filter, masked sum, upsampling to 1024 x 1024, argmax. The scratch buffers come from the pipeline's pool "
+      "(reused once warmed up). NumPy: the same maths with whole-array operations (`postprocess_numpy.py`, the "
+      "same finiteness checks). Both exclude the model and the mask (Java tokenizes the expression, a few "
+      "microseconds; its mask comes from a segmenter that returns a prepared mask). heads = 1: the "
       "extractor returns head-mean slices (the default, the head mean is taken in the exported graph); heads = 24: "
       "per-head slices, which cycle through at most 512 MiB of distinct arrays (each larger than the last-level "
       "cache) in Java and NumPy alike. Target: NumPy time / Java time >= " f"{TARGET_NUMPY}.")
@@ -285,6 +288,10 @@ def write(args):
     w("")
     w(f"Target Java >= {TARGET_NUMPY}x NumPy met (vector kernels) in {sum(ok)} of {len(ok)} configurations.")
     w("")
+    streams = attention_streams(numpy, idx)
+    if streams:
+        w(streams)
+        w("")
     if cold:
         w("### The first call")
         w("")
@@ -337,7 +344,7 @@ def write(args):
                             tuple(sorted({"textTokens": t, "samples": "4", "blocks": "12", "heads": "1"}.items()))))
             if one and four and one["alloc"] is not None and four["alloc"] is not None:
                 per = (four["alloc"] - one["alloc"]) / 36
-                growth.append(f"T = {t}, {impl}: {per / 1024:.1f} KiB per slice ({per / int(t):.0f} T bytes)")
+                growth.append(f"T = {t}, {impl}: {per / 1024:.1f} KiB per slice")
     if growth:
         w("Per additional slice (samples 4 minus samples 1, divided by the 36 extra slices, heads = 1): "
           + "; ".join(growth) + ".")
@@ -409,8 +416,7 @@ def write(args):
           "first call\"): the incubating vector API is only fast once C2 has compiled it. For one-shot command-line "
           "use `-Drefam.kernels=scalar` (or leaving the module out) is the better choice; the vector kernels pay off "
           "in a long-running process.")
-    w("- Allocation: the per-call buffers are proportional to tokens, not to blocks or heads; the sink handler's "
-      "per-slice statistics are the one item that grows with blocks x tokens (see above).")
+    w("- Allocation: " + allocation_verdict(idx))
     w("- Host memory: nothing square in the token count (see above).")
     w("")
     w(TARGETS_NOTES)
@@ -423,18 +429,28 @@ def write(args):
 ALLOCATION_NOTES = """What is expected, per call:
 
 - the kernels allocate nothing that grows with the input, except `upsampleBilinear`: its per-column and per-row
-  index arrays, `3 (W + H)` words, plus two rows of W floats in the vector implementation. The vector
-  `columnStatistics` allocates three arrays of at most 48 floats per call; the facade's `requireFinite` copies the
-  shape and strides. The few hundred bytes per operation of the 24-head `headMean` are most likely JMH's
-  per-iteration bookkeeping spread over few long operations (the kernel allocates nothing; the scalar fork shows
-  them too);
-- the post-processing allocates, as the pipeline does, two `N x T` float buffers (work and average; one when there
-  is a single slice), one `T x T` buffer, the `N` grid and the image-size heat map: proportional to tokens but
-  not to blocks or heads. On top of that, the sink handler allocates its statistics (five `double[T]` arrays) and
-  a few small objects per slice, so that part grows with blocks x samples x T (see the per-slice figure below).
-  It is small next to the buffers, but it is proportional to blocks x tokens; reusing the statistics arrays across
-  the slices of one call (a workspace owned by the call) would remove it. `GlobalSinkHandler` is outside this
-  branch's files, so it is reported here, not changed."""
+  index arrays, `3 (W + H)` words, and two rows of W floats (both implementations are separable). The vector
+  `columnStatistics` allocates three arrays of at most 64 floats or doubles per call (about 1 KiB); the facade's
+  `requireFinite` copies the shape and strides. The few hundred bytes per operation of the 24-head `headMean` are
+  most likely JMH's per-iteration bookkeeping spread over few long operations (the kernel allocates nothing; the
+  scalar fork shows them too);
+- the post-processing (`RefAM`) takes its scratch buffers (two `N x T` float buffers, a third with per-head
+  renormalisation, one `T x T`) from a pool that keeps them between calls, each grown to the largest shape seen
+  (`RefAM.releaseBuffers()` drops the idle ones), and `GlobalSinkHandler` keeps its statistics accumulators (five
+  `double[T]`) per thread. What a warmed-up call still allocates is what it returns, the `N` grid and the
+  image-size heat map (4 MiB at 1024 x 1024: the caller keeps it, so it cannot come from a pool), plus per slice a
+  few small objects (the sink workspace and report, the column-statistics blocks, the NaN check's shape copies) that
+  depend neither on T nor on the heads.
+  Where the vector fork allocates several MiB more than the scalar one (24 heads, samples 4: operations of 0.3 to
+  0.8 s, so only a handful per one-second warm-up iteration), that is warm-up: until C2 has compiled every vector
+  method, vector operations run as Java objects. A rerun of `PostProcessBench.Panama` (heads 24, samples 4,
+  T = 512) with `-wi 10` instead of 3 allocated 12.5 MB in its first measured iteration and 4.5 MB (4520940 B) in
+  the next two, the figure of the scalar fork.
+
+Before the buffer reuse (the same benchmark on the pipeline of commit 7105578, vector kernels, heads = 1,
+`-f 1 -wi 3 -i 3 -w 1s -r 1s -prof gc`, measured once on this machine): 12.5 MiB (T = 256) and 21.5 MiB (T = 512)
+per call with 12 slices, 13.1 MiB and 22.5 MiB with 48, so each further slice allocated 17.2 KiB at T = 256 and
+29.3 KiB at T = 512 (the sink statistics, growing with blocks x tokens), and every call two fresh `N x T` buffers."""
 
 MEMORY_RULE = """The rule: nothing square in the token count on the host. No buffer of `N x N`, `(N + T)^2` or
 `heads x N x N` floats is ever built; the largest host buffers are `N x T` (the work matrix and the average), and the
@@ -446,44 +462,114 @@ head-mean attention, and 24 times that (10.8 GiB) with per-head attention, which
 the exported graph (`keepHeads = false`, the default)."""
 
 TARGETS_NOTES = """Why the kernels that miss the bandwidth target miss it, and what was tried (the
-exploratory measurements behind "tried" were made on this machine while building the kernels and are not in the
-tables above):
+exploratory measurements behind "tried" were made on this machine, with other work on the second core, while
+changing the kernels, and are not in the tables above):
 
-- `columnStatistics` does five floating-point operations per element (sum, square, share) plus a row sum and a
-  widening to double on top of the read: it is bound by arithmetic on this CPU, not by memory. Tried: per-element
-  widening to double lanes (the first version, about half as fast), blocks of 16 rows whose column sums stay in
-  float registers and are folded into the double accumulators once per block (kept), fused multiply-add (no
-  measurable gain, not kept: it is slow where the hardware lacks it), two dependency chains (no gain).
-- `upsample` interpolates each grid row along x with gathers (64 x W scalar operations) and then writes W x H
-  pixels as vector blends of two interpolated rows; the write-only stream also pays for the cache lines it
-  allocates. Tried: the separable form (kept; bit-identical to the scalar per-pixel form, speed-up in the table
-  above).
-- `maskedSum` reads one 64-byte line per 1 KiB row and pays a horizontal sum per row; its baseline is a sequential
-  read of those lines only. Tried: each row's span of kept columns as one 128-bit vector with a mask and a
-  horizontal sum; it was no faster than the scalar gather, so the vector implementation delegates to the scalar
-  one.
-- `headMean` with 24 heads reads 24 regions 4 or 8 MiB apart. Tried: all heads of a row chunk summed in registers
-  (24 concurrent streams; the first version) and blocks of rows with one head at a time (kept: the destination
-  block stays in the first-level cache and each head is read in 16 KiB runs); block sizes from 16 KiB to the
-  whole matrix made no difference beyond the noise.
-- `argmax`, `nanCheck`, `renormalize`: four accumulators instead of one; for argmax 256-bit instead of 512-bit
-  vectors (with JDK 17 on this CPU a 512-bit compare-into-mask and blend chain ran 3 to 7 times slower); for the
-  NaN check an arithmetic test (`x - x` is NaN exactly for NaN and the infinities) instead of mask tests.
+- `headMean` with 24 heads: four heads per pass over a block of rows, summed in registers, so the destination block
+  (16 KiB, first-level cache) is loaded and stored once per four heads instead of once per head, and four
+  contiguous streams are read at a time (before: one head at a time, ratio 0.30 to 0.50 in the previous report).
+  With JDK 17 the vector code must be straight-line per vector: a version that looped over a variable number of
+  heads, or chose the first term with a conditional, kept its vectors in registers in the isolated benchmark but
+  boxed them inside the pipeline (2 GB allocated per call, twice slower); the allocation of `PostProcessBench` is
+  the check. The pipeline also writes the head mean (`AttentionKernels.headMean`) instead of zero-filling the work
+  matrix and adding into it, and checks the `N x T` mean for NaN and infinities instead of the `[H, N, T]` input
+  (the input is scanned only when the mean fails, to name the bad value): two passes less per slice.
+- `columnStatistics` does per element a row-sum add, a column-sum add and two multiply-adds, plus a horizontal sum
+  per row: bound by arithmetic on this CPU, not by memory. Now: blocks of 64 rows, first their row sums, then two
+  column chunks at a time (six independent chains), fused multiply-add where HotSpot compiles it to one instruction
+  (`-XX:+UseFMA`); about a fifth faster than the previous blocks of 16 rows in the exploratory runs. Tried: four
+  chunks at a time (twelve accumulators; about four times slower with JDK 17's C2), a tree of pairwise adds instead
+  of `reduceLanes` for the row sums (JDK 17 adds float lanes one after the other; no difference beyond the noise),
+  no row sums at all (to measure: the column sums alone take about two thirds of the time).
+- `upsample` is separable in both implementations: each grid row is interpolated along x once (vector gathers in
+  `panama`), then every output row is a blend of two of them; bit-identical to interpolating each pixel. The output
+  is written, not read: each written line is first fetched (read for ownership), so the kernel moves about twice the
+  bytes the table counts against a read-only baseline. Tried: 256-bit vectors for the blend (several times slower:
+  with JDK 17, mixing 256- and 512-bit species in one loop).
+- `maskedSum` now sums four rows at a time (four independent chains of adds; a row's sum over the kept columns is
+  one chain), the same operations per row. It touches one line per 1 or 2 KiB row spread over the whole `N x T`
+  matrix (served from the last-level cache), while its baseline reads the same number of bytes contiguously (272
+  KiB, from the second-level cache): a gap a gather cannot close. A vector version (each row's span of kept columns
+  as one masked vector) was no faster, so `panama` delegates to the scalar loop.
+- `renormalize`: the tail of each row's sum after the vector loop (15 columns at T = 207) is summed in four chains
+  instead of one chain of double adds.
+- `argmax`, `nanCheck`: four accumulators instead of one; for argmax 256-bit instead of 512-bit vectors (with JDK 17
+  on this CPU a 512-bit compare-into-mask and blend chain ran 3 to 7 times slower); for the NaN check an arithmetic
+  test (`x - x` is NaN exactly for NaN and the infinities) instead of mask tests.
 
-Why Java misses 2x NumPy where it does: the work is dominated by memory traffic on both sides. The heaviest
-configurations stream the extractor's slices (up to 48 x 24 heads x 4096 x 512 floats) once, and NumPy's `sum` over
-the head axis and BLAS `gemv` for the weighted column sums are bandwidth-bound operations too, so the two can only
-differ by the passes each makes over the `N x T` matrices. Per slice the pipeline (mirrored by `PostProcessing`)
-checks the slice, zero-fills the work matrix, adds the head mean into it, reads it for the sink statistics, moves
-the sink's column and adds it into the average; NumPy makes about as many passes, with temporaries. One change in
-the pipeline would remove a pass over the work matrix (outside this branch's files, left to its owner): writing
-the head mean instead of zero-filling and adding (a "set" variant of the kernel).
+Java against NumPy: both sides are dominated by memory traffic in the 24-head configurations (the extractor's slices,
+up to 48 x 24 heads x 4096 x 512 floats, are streamed once), so the ratio there is the number of passes each makes.
+Per slice the pipeline now reads the `[H, N, T]` attention once (the head mean; the NaN check runs on the mean) and
+the `N x T` work matrix a few times in cache-sized blocks (sink statistics, the sink's column, the weighted add);
+NumPy, with the same checks, also reads the attention once (its sum over the head axis) and makes its passes over
+the mean with whole-array temporaries (BLAS `gemv` for the weighted column sums).
 
-The scalar kernels are what a JVM without `--add-modules jdk.incubator.vector` runs. Two of their loops are far from
-the bandwidth and could be improved without the vector API (they belong to `ScalarKernels`, outside this branch's
-files): the head mean (C2 does not vectorise `dst[d + c] += w * src[s + c]` with two unrelated offsets, while the
-vector kernel runs the same float operations; see its speed-up above) and the bilinear upsampling (the separable
-form of `PanamaKernels.bilinear` needs no vectors)."""
+The scalar kernels are what a JVM without `--add-modules jdk.incubator.vector` runs. The upsampling is now
+separable there too (the plain blend loop is vectorised by C2); the head mean is still far from the bandwidth (C2
+does not vectorise `dst[d + c] += w * src[s + c]` with two unrelated offsets, while the vector kernel runs the same
+float operations; see its speed-up above)."""
+
+
+def attention_streams(numpy, idx):
+    """How fast the 24-head configurations stream the extractor's attention, against the largest sequential read."""
+    java, py = [], []
+    for r in numpy["results"]:
+        if int(r["heads"]) == 1:
+            continue
+        params = tuple(sorted({"textTokens": str(r["textTokens"]), "samples": str(r["samples"]),
+                               "blocks": str(r["blocks"]), "heads": str(r["heads"])}.items()))
+        p = idx.get(("PostProcessBench", "panama", "postProcess", params))
+        if not p:
+            continue
+        t = int(r["textTokens"])
+        attention = 4.0 * r["samples"] * r["blocks"] * int(r["heads"]) * (4096 + t) * t
+        java.append(attention / seconds(p["score"], p["unit"]) / 1e9)
+        py.append(attention / (r["medianMs"] / 1e3) / 1e9)
+    reads = [b / seconds(r["score"], r["unit"]) / 1e9 for (cls, _, method, params), r in idx.items()
+             if cls == "ReadBaselineBench" and method == "vectorFloatSum"
+             for b in [int(dict(params)["bytes"])] if b >= 64 << 20]
+    if not java:
+        return ""
+    text = (f"In the 24-head configurations the attention alone (samples x 12 blocks x 24 heads x (N + T) x T floats, "
+            f"each read once by both) streams at {min(java):.1f} to {max(java):.1f} GB/s in Java (vector kernels) and "
+            f"{min(py):.1f} to {max(py):.1f} GB/s in NumPy")
+    if reads:
+        text += f"; a plain sequential read of 100 MiB ran at {max(reads):.1f} GB/s in this run (calibration above)"
+    return text + (". Both are bound by the memory bandwidth there, so twice NumPy's speed would need a read faster "
+                   "than the machine's.")
+
+
+def allocation_verdict(idx):
+    """One sentence on the allocation target from the PostProcessBench rows."""
+    def figures(impl):
+        def alloc(t, samples, heads):
+            r = idx.get(("PostProcessBench", impl, "postProcess", tuple(sorted(
+                {"textTokens": t, "samples": samples, "blocks": "12", "heads": heads}.items()))))
+            return None if r is None else r["alloc"]
+        cells = {(t, s_, h): alloc(t, s_, h) for t in ("256", "512") for s_ in ("1", "4") for h in ("1", "24")}
+        if any(v is None for v in cells.values()):
+            return None
+        per_slice = {t: (cells[(t, "4", "1")] - cells[(t, "1", "1")]) / 36 for t in ("256", "512")}
+        heads_extra = max(cells[(t, s_, "24")] - cells[(t, s_, "1")] for t in ("256", "512") for s_ in ("1", "4"))
+        # proportional to tokens would show as a per-slice figure that grows by a float or more per extra text key;
+        # proportional to heads as a 24-head call that allocates more than a 1-head one
+        met = per_slice["512"] - per_slice["256"] < 4 * 256 and heads_extra < 64 * 1024
+        text = (f"a call allocates {fmt_bytes(cells[('256', '1', '1')])} (T = 256) or "
+                f"{fmt_bytes(cells[('512', '1', '1')])} (T = 512) with 12 slices, almost all of it the image-size "
+                f"heat map it returns; each further slice adds {per_slice['256'] / 1024:.1f} KiB at T = 256 and "
+                f"{per_slice['512'] / 1024:.1f} KiB at T = 512 (small objects, not growing with T), and 24 heads "
+                f"instead of 1 add at most {fmt_bytes(max(0, heads_extra))} per call")
+        return met, text, heads_extra
+    scalar, panama = figures("scalar"), figures("panama")
+    if scalar is None or panama is None:
+        return "not measured in this run."
+    if scalar[0] and panama[0]:
+        return f"met (vector kernels): {panama[1]}."
+    if scalar[0]:
+        return (f"met once warmed up (scalar kernels: {scalar[1]}); the vector fork allocated up to "
+                f"{fmt_bytes(panama[2])} more per call in the 24-head rows, warm-up left in JMH's short runs (see "
+                f"\"Allocation per operation\").")
+    return f"missed (scalar kernels: {scalar[1]})."
 
 
 def main(argv=None):

@@ -2,7 +2,8 @@
 """NumPy reference for the host-side post-processing of one expression.
 
 The same maths, on the same shapes, as refam-bench's ``PostProcessing`` (the pipeline's default configuration,
-method.md section 2 steps 4-8): per (noise sample, block) slice the finiteness check, the head mean of image-to-text
+method.md section 2 steps 4-8): per (noise sample, block) slice the finiteness check (text-to-text attention, and the
+image-to-text head mean, whose input is scanned only when the mean is not finite), the head mean of image-to-text
 ``[H, N, T]`` and text-to-text ``[H, T, T]`` attention, global-sink statistics and the redirection of the sinks'
 columns onto the magnets' end tokens, the weighted add into the average; then renormalisation of the average over
 all text keys, the sum of the kept tokens' columns, separable bilinear upsampling of the 64x64 grid to 1024x1024
@@ -98,9 +99,13 @@ def post_process(slices, n, t, heads, grid_side=GRID, image_side=IMAGE_SIDE):
     text = np.empty((t, t), np.float32)
     sinks = set()
     for i2t, t2t in slices:
-        if not (np.isfinite(i2t).all() and np.isfinite(t2t).all()):
-            raise ValueError("non-finite attention")
+        if not np.isfinite(t2t).all():
+            raise ValueError("non-finite text-to-text attention")
         np.sum(i2t, axis=0, out=work)
+        # as the Java pipeline: the head mean is finite where every head is, so the [H, N, T] input is scanned only
+        # when the [N, T] mean is not
+        if not np.isfinite(work).all() and not np.isfinite(i2t).all():
+            raise ValueError("non-finite image-to-text attention")
         np.sum(t2t, axis=0, out=text)
         if heads > 1:
             work *= np.float32(1.0 / heads)

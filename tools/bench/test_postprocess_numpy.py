@@ -77,3 +77,14 @@ def test_post_processing_matches_a_loop_reference(heads, samples):
     np.testing.assert_allclose(got["grid"], grid, rtol=1e-5)
     pixels = pp.upsample(grid.astype(np.float32), 9)
     assert got["peak"] == int(np.argmax(pixels))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("text", [False, True])
+def test_a_non_finite_value_in_one_head_is_refused(bad, text):
+    grid_side, t = 4, 24
+    slices = pp.make_slices(3, 1, 2, 3, grid_side * grid_side, t)
+    i2t, t2t = slices[1]
+    (t2t if text else i2t)[2, 3, 5] = bad
+    with pytest.raises(ValueError, match="text-to-text" if text else "image-to-text"):
+        pp.post_process(slices, grid_side * grid_side, t, 3, grid_side=grid_side, image_side=9)

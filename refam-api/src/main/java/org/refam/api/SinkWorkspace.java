@@ -5,7 +5,9 @@ package org.refam.api;
  * place. It is valid only during {@link SinkHandler#handle}; do not keep a reference to it or its arrays.
  *
  * <p>Layout: {@link #imageToText()} holds N rows of T floats (row-major, row = image query); {@link #textToText()}
- * holds T rows of T floats, or is {@code null} when the extractor did not report text-to-text attention.
+ * holds T rows of T floats, or is {@code null} when the extractor did not report text-to-text attention. The arrays
+ * may be longer than that (the pipeline reuses its buffers between calls): only their first {@code N * T} and
+ * {@code T * T} floats belong to the block.
  *
  * <p>Thread-safety: not thread-safe; one workspace per block being processed.
  */

@@ -1,45 +1,62 @@
 package org.refam.bench;
 
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.refam.api.AttentionExtractor;
+import org.refam.api.AttentionMaps;
 import org.refam.api.AttentionSlice;
 import org.refam.api.BlockSinks;
+import org.refam.api.ExtractionRequest;
+import org.refam.api.GroundingResult;
 import org.refam.api.ImageGeometry;
+import org.refam.api.Mask;
+import org.refam.api.ModelInfo;
+import org.refam.api.PointPrompt;
+import org.refam.api.PromptTokenizer;
+import org.refam.api.PromptableSegmenter;
+import org.refam.api.RgbImage;
 import org.refam.api.Sink;
-import org.refam.api.SinkHandler;
-import org.refam.api.SinkWorkspace;
-import org.refam.api.TokenFilter;
 import org.refam.api.TokenizedPrompt;
-import org.refam.core.kernel.AttentionKernels;
-import org.refam.core.sink.GlobalSinkHandler;
-import org.refam.core.text.DefaultTokenFilter;
+import org.refam.core.RefAM;
+import org.refam.core.RefAMConfig;
+import org.refam.core.text.SimpleTokenizer;
 
 /**
- * The host-side post-processing of one expression (method.md section 2, steps 4 to 8), composed of the calls the
- * pipeline makes with its default configuration, from the extractor's slices to the peak pixel: per slice the NaN
- * check, the head mean of image-to-text and text-to-text attention, sink detection and redirection
- * ({@link GlobalSinkHandler#standard()}) and the weighted add into the average; then renormalisation of the average
- * over all text keys, token filtering ({@link DefaultTokenFilter#standard()}), the masked sum of the kept tokens,
- * bilinear upsampling to the image and the argmax. Buffers are allocated per call, as the pipeline does. Not
- * included: tokenization, the model, the mask (threshold or segmenter).
+ * The host-side post-processing of one expression (method.md section 2, steps 4 to 8): {@link RefAM#ground} with
+ * its default configuration on an extractor that hands over precomputed slices instead of running a model. Per
+ * slice the NaN check, the head mean of image-to-text and text-to-text attention, sink detection and redirection
+ * ({@code GlobalSinkHandler.standard()}) and the weighted add into the average; then renormalisation of the average
+ * over all text keys, token filtering, the masked sum of the kept tokens, bilinear upsampling to the image and the
+ * argmax. The mask comes from a segmenter that returns one prepared mask, so the threshold mask is not timed.
+ * Tokenizing the expression (a few microseconds with {@link SimpleTokenizer}) is included; the model is not.
  *
  * <p>{@code tools/bench/postprocess_numpy.py} does the same maths in NumPy.
  *
- * <p>Thread-safety: immutable; {@link #run()} works on its own buffers.
+ * <p>Thread-safety: as {@link RefAM}: thread-safe.
  */
 final class PostProcessing {
-    private final TokenizedPrompt prompt;
-    private final ImageGeometry geometry;
-    private final List<AttentionSlice> slices;
-    private final SinkHandler sinks = GlobalSinkHandler.standard();
-    private final TokenFilter filter = DefaultTokenFilter.standard();
+    private final RgbImage image;
+    private final RefAM refam;
 
     PostProcessing(TokenizedPrompt prompt, ImageGeometry geometry, List<AttentionSlice> slices) {
-        this.prompt = prompt;
-        this.geometry = geometry;
-        this.slices = List.copyOf(slices);
+        int w = geometry.imageWidth();
+        int h = geometry.imageHeight();
+        this.image = new RgbImage(w, h, new byte[3 * w * h]);
+        Mask mask = new Mask(h, w, new boolean[w * h]);
+        PromptableSegmenter segmenter = new PromptableSegmenter() {
+            @Override
+            public Mask segment(RgbImage frame, List<PointPrompt> points) {
+                return mask;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        this.refam = new RefAM(new Replay(prompt, geometry, slices),
+                RefAMConfig.defaults().toBuilder().segmenter(segmenter).build());
     }
 
     /** What one run produced. */
@@ -47,35 +64,49 @@ final class PostProcessing {
     }
 
     Result run() {
-        int n = geometry.imageTokens();
-        int t = prompt.size();
-        int count = slices.size();
-        float[] work = new float[n * t];
-        float[] acc = count == 1 ? work : new float[n * t];
-        float[] text = new float[t * t];
-        Set<Integer> sinkPositions = new LinkedHashSet<>();
-        for (AttentionSlice s : slices) {
-            AttentionKernels.requireFinite(s.imageToText(), "image-to-text attention", s.sample(), s.block());
-            AttentionKernels.requireFinite(s.textToText(), "text-to-text attention", s.sample(), s.block());
-            Arrays.fill(work, 0f);
-            AttentionKernels.accumulateHeadMean(s.imageToText(), 1f, work);
-            Arrays.fill(text, 0f);
-            AttentionKernels.accumulateHeadMean(s.textToText(), 1f, text);
-            BlockSinks found = sinks.handle(new SinkWorkspace(s.sample(), s.block(), prompt, n, work, text));
-            for (Sink k : found.sinks()) {
-                sinkPositions.add(k.position());
-            }
-            if (acc != work) {
-                AttentionKernels.accumulate(work, n, t, 1f / count, acc);
+        GroundingResult r = refam.ground(image, Workloads.EXPRESSION);
+        Set<Integer> sinks = new LinkedHashSet<>();
+        for (BlockSinks b : r.sinks()) {
+            for (Sink s : b.sinks()) {
+                sinks.add(s.position());
             }
         }
-        AttentionKernels.renormalizeRows(acc, 0, n, t, null);
-        int[] kept = filter.select(prompt, sinkPositions).keptPositions();
-        float[] grid = new float[n];
-        AttentionKernels.sumColumns(acc, 0, n, t, kept, grid);
-        float[] pixels = new float[geometry.imageHeight() * geometry.imageWidth()];
-        AttentionKernels.upsampleBilinear(grid, 0, geometry, pixels);
-        int peak = AttentionKernels.argmax(pixels, 0, pixels.length);
-        return new Result(grid, pixels, peak, kept, sinkPositions);
+        return new Result(r.gridHeatMap().values(), r.imageHeatMap().values(),
+                r.peak().y() * image.width() + r.peak().x(), r.selection().keptPositions(), sinks);
+    }
+
+    /** Returns the same slices for every request: an extractor without a model. */
+    private static final class Replay implements AttentionExtractor {
+        private final AttentionMaps maps;
+        private final PromptTokenizer tokenizer;
+        private final ModelInfo info;
+
+        Replay(TokenizedPrompt prompt, ImageGeometry geometry, List<AttentionSlice> slices) {
+            this.maps = new AttentionMaps(prompt, geometry, slices, "replay", Map.of());
+            this.tokenizer = new SimpleTokenizer(prompt.size());
+            int blocks = slices.stream().mapToInt(AttentionSlice::block).max().orElse(0) + 1;
+            List<Integer> reported = slices.stream().map(AttentionSlice::block).distinct().toList();
+            this.info = new ModelInfo("replay", blocks, slices.get(0).heads(), reported, List.of(), prompt.size(),
+                    false, false);
+        }
+
+        @Override
+        public ModelInfo info() {
+            return info;
+        }
+
+        @Override
+        public PromptTokenizer tokenizer() {
+            return tokenizer;
+        }
+
+        @Override
+        public AttentionMaps extract(ExtractionRequest request) {
+            return maps;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

@@ -51,20 +51,25 @@ import org.slf4j.LoggerFactory;
  * image, take the argmax and turn it into a mask (step 8; video: step 9). Every stage is configured in
  * {@link RefAMConfig}.
  *
- * <p>Memory: two {@code N x T} float buffers per call (three with per-head renormalisation), one {@code T x T}
- * buffer for text-to-text attention and the image-size heat map; nothing of size {@code N x N} is ever built.
+ * <p>Memory: two {@code N x T} float buffers (three with per-head renormalisation) and one {@code T x T} buffer for
+ * text-to-text attention work as scratch space; nothing of size {@code N x N} is ever built. The scratch buffers are
+ * kept in a pool and reused by later calls: the pool holds one set per call that ran at the same time, each as large
+ * as the largest shape it served, so once warmed up a call allocates only what it returns (the grid and image-size
+ * heat maps, and the per-token maps when {@link RefAMConfig#keepTokenMaps()} is on). {@link #releaseBuffers()} drops
+ * the idle sets, e.g. after an unusually large image.
  *
  * <p>Ownership: {@code RefAM} does not own the extractor nor the configured segmenter; it never closes them, and is
  * therefore not {@link AutoCloseable}. Close them yourself after the last call.
  *
  * <p>Thread-safety: thread-safe when the extractor and the configured components are (the bundled ones are):
- * every call works on its own buffers.
+ * every call works on its own scratch buffers, taken from the pool.
  */
 public final class RefAM {
     private static final Logger LOG = LoggerFactory.getLogger(RefAM.class);
 
     private final AttentionExtractor extractor;
     private final RefAMConfig config;
+    private final Workspace.Pool workspaces = new Workspace.Pool();
 
     /**
      * @param extractor the backend, not owned (see the class comment)
@@ -86,6 +91,15 @@ public final class RefAM {
 
     public RefAMConfig config() {
         return config;
+    }
+
+    /**
+     * Lets the garbage collector reclaim the idle scratch buffers (see "Memory" in the class comment): up to
+     * {@code 3 N T + T^2} floats per call that ever ran at the same time. Calls in flight keep theirs and return them
+     * when they end; later calls allocate anew. Safe to call at any time, from any thread.
+     */
+    public void releaseBuffers() {
+        workspaces.clear();
     }
 
     /**
@@ -261,8 +275,21 @@ public final class RefAM {
         }
         timings.put("tokenize", Duration.ofNanos(prepared.tokenizeNanos));
 
+        Workspace ws = workspaces.take();
+        try {
+            return postProcess(frames.get(0), maps, timings, ws);
+        } finally {
+            workspaces.give(ws);
+        }
+    }
+
+    /** Steps 5 to 8 on the validated maps, with the scratch buffers of {@code ws}. */
+    private GroundingResult postProcess(RgbImage image, AttentionMaps maps, Map<String, Duration> timings,
+                                        Workspace ws) {
+        TokenizedPrompt prompt = maps.prompt();
+        ImageGeometry g = maps.geometry();
         long t0 = System.nanoTime();
-        Aggregate agg = aggregate(maps);
+        Aggregate agg = aggregate(maps, ws);
         long t1 = System.nanoTime();
         timings.put("aggregate", Duration.ofNanos(t1 - t0 - agg.sinkNanos));
         timings.put("sinks", Duration.ofNanos(agg.sinkNanos));
@@ -330,13 +357,14 @@ public final class RefAM {
     }
 
     /**
-     * The averaged {@code [N, T]} attention, the averaged raw {@code [T, T]} text attention when per-token maps are
-     * kept (else null), and the sinks found on the way.
+     * The averaged {@code [N, T]} attention (a workspace buffer, valid until the workspace goes back to the pool),
+     * the averaged raw {@code [T, T]} text attention when per-token maps are kept (else null; a new array, it goes
+     * into the result), and the sinks found on the way.
      */
     private record Aggregate(float[] matrix, float[] text, List<BlockSinks> sinks, long sinkNanos) {
     }
 
-    private Aggregate aggregate(AttentionMaps maps) {
+    private Aggregate aggregate(AttentionMaps maps, Workspace ws) {
         TokenizedPrompt prompt = maps.prompt();
         List<Integer> requested = config.blocks();
         int n = maps.geometry().imageTokens();
@@ -348,8 +376,12 @@ public final class RefAM {
         SinkHandler handler = config.sinkHandler();
         boolean perHead = renorm == Renormalization.PER_SLICE && config.keepHeads();
 
-        float[] work = new float[n * t];
-        float[] acc = count == 1 ? work : new float[n * t];
+        float[] work = ws.work(n * t);
+        float[] acc = work;
+        if (count > 1) {
+            acc = ws.average(n * t);
+            Arrays.fill(acc, 0, n * t, 0f);
+        }
         float[] head = null;
         float[] text = null;
         float[] textAcc = null;
@@ -363,23 +395,29 @@ public final class RefAM {
                 throw new InvalidAttentionException("the extractor returned block " + s.block()
                         + " but blocks " + requested + " were requested");
             }
-            AttentionKernels.requireFinite(s.imageToText(), "image-to-text attention", s.sample(), s.block());
             if (s.textToText() != null) {
                 AttentionKernels.requireFinite(s.textToText(), "text-to-text attention", s.sample(), s.block());
             }
-            Arrays.fill(work, 0f);
             if (perHead && s.heads() > 1) {
+                AttentionKernels.requireFinite(s.imageToText(), "image-to-text attention", s.sample(), s.block());
+                Arrays.fill(work, 0, n * t, 0f);
                 if (head == null) {
-                    head = new float[n * t];
+                    head = ws.head(n * t);
                 }
                 for (int hh = 0; hh < s.heads(); hh++) {
-                    Arrays.fill(head, 0f);
+                    Arrays.fill(head, 0, n * t, 0f);
                     AttentionKernels.accumulateHead(s.imageToText(), hh, 1f, head);
                     AttentionKernels.renormalizeRows(head, 0, n, t, keys);
                     AttentionKernels.accumulate(head, n, t, 1f / s.heads(), work);
                 }
             } else {
-                AttentionKernels.accumulateHeadMean(s.imageToText(), 1f, work);
+                AttentionKernels.headMean(s.imageToText(), 1f, work);
+                // the mean is finite where every head is: check the N x T mean, and the [H, N, T] input (one pass
+                // over the largest array less) only to name the bad value
+                if (!AttentionKernels.allFinite(work, 0, n * t)) {
+                    AttentionKernels.requireFinite(s.imageToText(), "image-to-text attention", s.sample(),
+                            s.block());
+                }
             }
             if (config.keepTokenMaps() && s.textToText() != null) {
                 if (textAcc == null) {
@@ -392,10 +430,9 @@ public final class RefAM {
                 float[] txt = null;
                 if (s.textToText() != null && handler.usesTextToText()) {
                     if (text == null) {
-                        text = new float[t * t];
+                        text = ws.text(t * t);
                     }
-                    Arrays.fill(text, 0f);
-                    AttentionKernels.accumulateHeadMean(s.textToText(), 1f, text);
+                    AttentionKernels.headMean(s.textToText(), 1f, text);
                     txt = text;
                 }
                 long h0 = System.nanoTime();

@@ -42,6 +42,20 @@ class RefAMBadInputTest {
     }
 
     @Test
+    void aNonFiniteValueInOneOfSeveralHeadsIsFoundThroughTheHeadMean() {
+        // the pipeline checks the head mean and scans the input only when the mean is not finite
+        RefAMConfig perHead = RefAMConfig.defaults().toBuilder().keepHeads(true).build();
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            TransformingExtractor ex = new TransformingExtractor(fixture,
+                    m -> TransformingExtractor.planted(m, 3, false, 2, 7, 1, bad));
+            assertThatThrownBy(() -> new RefAM(ex, perHead).ground(IMAGE, EXPRESSION))
+                    .isInstanceOf(InvalidAttentionException.class).hasMessageContaining("image-to-text")
+                    .hasMessageContaining("block 3").hasMessageContaining("[2, 7, 1]")
+                    .hasMessageContaining(String.valueOf(bad));
+        }
+    }
+
+    @Test
     void infinityInTextToTextAttentionIsRefused() {
         TransformingExtractor ex = new TransformingExtractor(fixture,
                 m -> TransformingExtractor.planted(m, 2, true, 0, 4, 1, Float.NEGATIVE_INFINITY));

@@ -15,13 +15,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.refam.api.AttentionExtractor;
+import org.refam.api.AttentionMaps;
 import org.refam.api.CancelledException;
 import org.refam.api.ExtractionRequest;
 import org.refam.api.GroundingResult;
 import org.refam.api.HeatMap;
 import org.refam.api.Mask;
+import org.refam.api.ModelInfo;
 import org.refam.api.PointPrompt;
 import org.refam.api.ProgressListener;
+import org.refam.api.PromptTokenizer;
 import org.refam.api.PromptableSegmenter;
 import org.refam.api.RefAmException;
 import org.refam.api.RgbImage;
@@ -276,5 +280,51 @@ class RefAMTest {
         ex.close();
         assertThatThrownBy(() -> refam.ground(IMAGE, EXPRESSION)).isInstanceOf(IllegalStateException.class);
         assertThat(refam.toString()).contains("PlantedAttentionExtractor");
+    }
+
+    @Test
+    void pooledBuffersGiveTheResultsOfAFreshPipelineWhenTheShapeChanges() {
+        PlantedAttentionExtractor small = PlantedAttentionExtractor.builder().grid(12, 20).build();
+        PlantedAttentionExtractor[] current = {fixture};
+        AttentionExtractor switching = new AttentionExtractor() {
+            @Override
+            public ModelInfo info() {
+                return current[0].info();
+            }
+
+            @Override
+            public PromptTokenizer tokenizer() {
+                return current[0].tokenizer();
+            }
+
+            @Override
+            public AttentionMaps extract(ExtractionRequest request) {
+                return current[0].extract(request);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        for (RefAMConfig c : List.of(RefAMConfig.defaults(), RefAMConfig.defaults().toBuilder()
+                .renormalization(Renormalization.PER_SLICE).keepHeads(true).keepTokenMaps(true).build())) {
+            RefAM reused = new RefAM(switching, c);
+            // large, small (buffers longer than needed), large again, then after releasing the buffers
+            for (PlantedAttentionExtractor e : List.of(fixture, small, fixture, small, fixture)) {
+                current[0] = e;
+                GroundingResult r = reused.ground(IMAGE, EXPRESSION);
+                GroundingResult fresh = new RefAM(e, c).ground(IMAGE, EXPRESSION);
+                assertThat(r.gridHeatMap().values()).as(c.toString()).containsExactly(fresh.gridHeatMap().values());
+                assertThat(r.imageHeatMap().values()).containsExactly(fresh.imageHeatMap().values());
+                assertThat(r.peak()).isEqualTo(fresh.peak());
+                for (int j = 0; j < r.tokenMaps().size(); j++) {
+                    assertThat(r.tokenMaps().get(j).map().values())
+                            .containsExactly(fresh.tokenMaps().get(j).map().values());
+                }
+                if (e == small) {
+                    reused.releaseBuffers();
+                }
+            }
+        }
     }
 }

@@ -139,6 +139,18 @@ public final class AttentionKernels {
         }
     }
 
+    /**
+     * True when the {@code length} values of {@code m} from {@code offset} are all finite (no NaN, no infinity). A
+     * head mean is finite where its input is (a NaN or an infinity in any head makes the mean non-finite), so
+     * checking the mean and, only when it fails, the input with {@link #requireFinite} saves a pass over the input.
+     *
+     * @throws IllegalArgumentException if the range does not fit {@code m}
+     */
+    public static boolean allFinite(float[] m, int offset, int length) {
+        requireLength("values", m, offset, length);
+        return length == 0 || IMPL.firstNonFinite(m, offset, new int[] {length}, new int[] {1}) < 0;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // aggregation
 
@@ -150,15 +162,35 @@ public final class AttentionKernels {
      * @throws IllegalArgumentException if {@code dst} is shorter than N * T
      */
     public static void accumulateHeadMean(FloatTensor attention, float weight, float[] dst) {
-        requireRank3(attention);
-        int rows = attention.dim(1);
-        int cols = attention.dim(2);
-        requireLength("destination", dst, 0, (long) rows * cols);
-        if (attention.dim(0) == 0) {
-            return;
+        requireHeadMean(attention, dst);
+        if (attention.dim(0) > 0) {
+            IMPL.accumulateHeadMean(attention.data(), attention.offset(), attention.dim(0), attention.dim(1),
+                    attention.dim(2), attention.stride(0), attention.stride(1), attention.stride(2), weight, dst, 0);
         }
-        IMPL.accumulateHeadMean(attention.data(), attention.offset(), attention.dim(0), rows, cols,
-                attention.stride(0), attention.stride(1), attention.stride(2), weight, dst, 0);
+    }
+
+    /**
+     * Writes {@code weight} times the head mean of {@code attention} ({@code [H, N, T]}, any strides) into the dense
+     * {@code [N, T]} matrix {@code dst}, replacing its first N * T values (method.md step 5): the same values as
+     * zeroing them and calling {@link #accumulateHeadMean}, in one pass less. Zero heads give zeros.
+     *
+     * @throws InvalidAttentionException if the tensor is not rank 3
+     * @throws IllegalArgumentException if {@code dst} is shorter than N * T
+     */
+    public static void headMean(FloatTensor attention, float weight, float[] dst) {
+        requireHeadMean(attention, dst);
+        if (attention.dim(0) == 0) {
+            Arrays.fill(dst, 0, attention.dim(1) * attention.dim(2), 0f);
+        } else {
+            IMPL.headMean(attention.data(), attention.offset(), attention.dim(0), attention.dim(1), attention.dim(2),
+                    attention.stride(0), attention.stride(1), attention.stride(2), weight, dst, 0);
+        }
+    }
+
+    /** A rank-3 tensor and a destination of at least N * T floats. */
+    private static void requireHeadMean(FloatTensor attention, float[] dst) {
+        requireRank3(attention);
+        requireLength("destination", dst, 0, (long) attention.dim(1) * attention.dim(2));
     }
 
     /**

@@ -14,6 +14,14 @@ interface KernelSupport {
     void accumulateHeadMean(float[] src, int offset, int heads, int rows, int cols, int headStride, int rowStride,
                             int colStride, float weight, float[] dst, int dstOffset);
 
+    /**
+     * {@code dst[dstOffset + r*cols + c] = weight / heads * sum_h src[...]}: as {@link #accumulateHeadMean} but
+     * overwriting {@code dst}, with the float operations of zeroing it first and accumulating, except that a first
+     * term of -0 stays -0.
+     */
+    void headMean(float[] src, int offset, int heads, int rows, int cols, int headStride, int rowStride,
+                  int colStride, float weight, float[] dst, int dstOffset);
+
     /** Divides each row by its sum over {@code keys} (all columns when null); returns the zero-mass rows. */
     int renormalizeRows(float[] m, int offset, int rows, int cols, int[] keys);
 

@@ -9,10 +9,11 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@code jdk.incubator.vector} kernels for the loops the JIT does not vectorise well on its own: reductions (row
  * sums in renormalisation and sink statistics, argmax), early-exit scans (the NaN check), the head mean (C2 does not
- * vectorise {@code dst[d + c] += w * src[s + c]} with two unrelated offsets; here it is also blocked so that the
- * source of each head is read in long runs) and bilinear upsampling (separable: grid rows are interpolated along x
- * once, then output rows are vector blends). The masked sum of kept columns, column surgery, column gathers and
- * the Gaussian convolution delegate to {@link ScalarKernels}.
+ * vectorise {@code dst[d + c] += w * src[s + c]} with two unrelated offsets; here it is blocked so that the
+ * destination stays in the first-level cache while the heads stream through it four at a time, summed in
+ * registers) and the inner loops of the separable bilinear upsampling (gathers along x, blends of two rows). The
+ * masked sum of kept columns, column surgery, column gathers and the Gaussian convolution delegate to
+ * {@link ScalarKernels}.
  *
  * <p>Only loaded reflectively by {@link AttentionKernels} when the module {@code jdk.incubator.vector} is in the
  * boot layer (JVM flag {@code --add-modules jdk.incubator.vector}); nothing else may refer to this class, so
@@ -20,9 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Numerics: float sums are accumulated in vector lanes and folded into {@code double} every
  * {@value #FOLD_VECTORS} vectors; the sink statistics of {@value #STATISTICS_ROWS} rows at a time are summed in
- * float lanes and then folded into the {@code double} accumulators. Results therefore differ from the scalar loops
- * by rounding only (a few float ulps per summed term); the head mean, upsampling, argmax and the NaN check give
- * exactly the scalar results. Multiplications are never fused ({@code fma} is slow where the hardware lacks it).
+ * float lanes (with fused multiply-add where the hardware has it, see {@link #FMA}) and then folded into the
+ * {@code double} accumulators. Results therefore differ from the scalar loops by rounding only (a few float ulps per
+ * summed term); the head mean, upsampling, argmax and the NaN check give exactly the scalar results.
  *
  * <p>Thread-safety: stateless and thread-safe.
  */
@@ -41,12 +42,29 @@ final class PanamaKernels implements KernelSupport {
     private static final int FOLD_VECTORS = 64;
     /** Vectors per block of the argmax and NaN scans: a block with a hit is rescanned element by element. */
     private static final int BLOCK_VECTORS = 32;
-    /** Rows whose column statistics are summed in float lanes before they are folded into the double sums. */
-    private static final int STATISTICS_ROWS = 16;
+    /**
+     * Rows whose column statistics are summed in float lanes before they are folded into the double sums: 64 rows
+     * of T = 512 are 128 KiB, read twice (row sums, then column sums) from the second-level cache.
+     */
+    private static final int STATISTICS_ROWS = 64;
+    /**
+     * Whether the column statistics use fused multiply-add: only where HotSpot compiles it to one instruction
+     * ({@code -XX:+UseFMA}, on by default on CPUs that have it); elsewhere a fused operation is emulated and slow.
+     */
+    private static final boolean FMA = hotSpotFlag("UseFMA");
     /** Destination floats of one block of the head mean (16 KiB, half a first-level data cache). */
     private static final int HEAD_MEAN_BLOCK_FLOATS = 4096;
 
     private final ScalarKernels scalar = new ScalarKernels();
+
+    private static boolean hotSpotFlag(String name) {
+        try {
+            return Boolean.parseBoolean(java.lang.management.ManagementFactory
+                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption(name).getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
 
     /**
      * @throws UnsupportedOperationException if the platform's preferred vectors hold fewer than 4 floats (the
@@ -66,7 +84,8 @@ final class PanamaKernels implements KernelSupport {
 
     @Override
     public String toString() {
-        return "panama (" + F.vectorBitSize() + "-bit vectors, " + F.length() + " float lanes)";
+        return "panama (" + F.vectorBitSize() + "-bit vectors, " + F.length() + " float lanes"
+                + (FMA ? ", fused multiply-add" : "") + ")";
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -80,30 +99,106 @@ final class PanamaKernels implements KernelSupport {
                     dstOffset);
             return;
         }
+        headMean(src, offset, heads, rows, cols, headStride, rowStride, weight, dst, dstOffset, true);
+    }
+
+    @Override
+    public void headMean(float[] src, int offset, int heads, int rows, int cols, int headStride, int rowStride,
+                         int colStride, float weight, float[] dst, int dstOffset) {
+        if (colStride != 1 || cols < F.length()) {
+            scalar.headMean(src, offset, heads, rows, cols, headStride, rowStride, colStride, weight, dst,
+                    dstOffset);
+            return;
+        }
+        headMean(src, offset, heads, rows, cols, headStride, rowStride, weight, dst, dstOffset, false);
+    }
+
+    private static void headMean(float[] src, int offset, int heads, int rows, int cols, int headStride,
+                                 int rowStride, float weight, float[] dst, int dstOffset, boolean add) {
         float w = weight / heads;
-        // blocks of rows whose destination stays in the first-level cache; within a block one head at a time, so
-        // the source is read in long contiguous runs (one stream) instead of one short piece of every head per row
+        // blocks of rows whose destination stays in the first-level cache; within a block the heads four at a time,
+        // summed into the destination in registers: a few contiguous streams at a time, and the destination loaded
+        // and stored once per four heads instead of once per head
         int blockRows = Math.max(1, HEAD_MEAN_BLOCK_FLOATS / cols);
         for (int r0 = 0; r0 < rows; r0 += blockRows) {
             int r1 = Math.min(rows, r0 + blockRows);
-            for (int h = 0; h < heads; h++) {
+            int h = 0;
+            for (; h + 4 <= heads; h += 4) {
+                boolean overwrite = h == 0 && !add;
                 for (int r = r0; r < r1; r++) {
-                    addScaled(src, offset + h * headStride + r * rowStride, w, dst, dstOffset + r * cols, cols);
+                    addFourHeads(src, offset + h * headStride + r * rowStride, headStride, w, dst,
+                            dstOffset + r * cols, cols, overwrite);
+                }
+            }
+            for (; h < heads; h++) {
+                boolean overwrite = h == 0 && !add;
+                for (int r = r0; r < r1; r++) {
+                    addHead(src, offset + h * headStride + r * rowStride, w, dst, dstOffset + r * cols, cols,
+                            overwrite);
                 }
             }
         }
     }
 
-    /** {@code dst[d .. d+length) += w * src[s .. s+length)}, the same float operations as the scalar loop. */
-    private static void addScaled(float[] src, int s, float w, float[] dst, int d, int length) {
+    /*
+     * The two helpers below are straight-line per vector: with JDK 17, a vector that merges two definitions (a loop
+     * over a variable number of heads, or a conditional first term) was not kept in a register but boxed, which
+     * allocated some 100 bytes per vector in the pipeline.
+     */
+
+    /**
+     * {@code dst[d .. d+length) += w * src[s + k*hs ..]} for heads k = 0..3 in that order (the first head replaces
+     * {@code dst} when {@code overwrite}): the float operations of the scalar loop, in its order.
+     */
+    private static void addFourHeads(float[] src, int s, int hs, float w, float[] dst, int d, int length,
+                                     boolean overwrite) {
         int step = F.length();
         int bound = F.loopBound(length);
         int c = 0;
-        for (; c < bound; c += step) {
-            FloatVector.fromArray(F, src, s + c).mul(w).add(FloatVector.fromArray(F, dst, d + c)).intoArray(dst, d + c);
+        if (overwrite) {
+            for (; c < bound; c += step) {
+                FloatVector.fromArray(F, src, s + c).mul(w)
+                        .add(FloatVector.fromArray(F, src, s + hs + c).mul(w))
+                        .add(FloatVector.fromArray(F, src, s + 2 * hs + c).mul(w))
+                        .add(FloatVector.fromArray(F, src, s + 3 * hs + c).mul(w))
+                        .intoArray(dst, d + c);
+            }
+        } else {
+            for (; c < bound; c += step) {
+                FloatVector.fromArray(F, dst, d + c)
+                        .add(FloatVector.fromArray(F, src, s + c).mul(w))
+                        .add(FloatVector.fromArray(F, src, s + hs + c).mul(w))
+                        .add(FloatVector.fromArray(F, src, s + 2 * hs + c).mul(w))
+                        .add(FloatVector.fromArray(F, src, s + 3 * hs + c).mul(w))
+                        .intoArray(dst, d + c);
+            }
         }
         for (; c < length; c++) {
-            dst[d + c] += w * src[s + c];
+            float v = overwrite ? w * src[s + c] : dst[d + c] + w * src[s + c];
+            dst[d + c] = v + w * src[s + hs + c] + w * src[s + 2 * hs + c] + w * src[s + 3 * hs + c];
+        }
+    }
+
+    /** {@code dst[d .. d+length) += w * src[s ..]}, or {@code =} when {@code overwrite}. */
+    private static void addHead(float[] src, int s, float w, float[] dst, int d, int length, boolean overwrite) {
+        int step = F.length();
+        int bound = F.loopBound(length);
+        int c = 0;
+        if (overwrite) {
+            for (; c < bound; c += step) {
+                FloatVector.fromArray(F, src, s + c).mul(w).intoArray(dst, d + c);
+            }
+            for (; c < length; c++) {
+                dst[d + c] = w * src[s + c];
+            }
+        } else {
+            for (; c < bound; c += step) {
+                FloatVector.fromArray(F, dst, d + c).add(FloatVector.fromArray(F, src, s + c).mul(w))
+                        .intoArray(dst, d + c);
+            }
+            for (; c < length; c++) {
+                dst[d + c] += w * src[s + c];
+            }
         }
     }
 
@@ -169,10 +264,21 @@ final class PanamaKernels implements KernelSupport {
             }
             total += rest.reduceLanes(VectorOperators.ADD);
         }
-        for (; i < length; i++) {
-            total += m[from + i];
+        // the tail in four independent float chains rather than one chain of double adds
+        float t0 = 0f;
+        float t1 = 0f;
+        float t2 = 0f;
+        float t3 = 0f;
+        for (; i + 4 <= length; i += 4) {
+            t0 += m[from + i];
+            t1 += m[from + i + 1];
+            t2 += m[from + i + 2];
+            t3 += m[from + i + 3];
         }
-        return total;
+        for (; i < length; i++) {
+            t0 += m[from + i];
+        }
+        return total + ((t0 + t1) + (t2 + t3));
     }
 
     private static void scale(float[] m, int from, int length, float factor) {
@@ -193,8 +299,9 @@ final class PanamaKernels implements KernelSupport {
     @Override
     public void columnStatistics(float[] m, int offset, int rows, int cols, double[] sum, double[] sumSq,
                                  double[] shareSum) {
-        // blocks of rows: per column chunk the block's sums stay in three float registers and are folded into the
-        // double accumulators once per block
+        // blocks of rows, read along contiguous rows: first the block's row sums, then per pair of column chunks the
+        // block's column sums in six float registers (independent chains), folded into the double accumulators once
+        // per block
         int step = F.length();
         int bound = F.loopBound(cols);
         float[] inverse = new float[STATISTICS_ROWS];
@@ -208,39 +315,74 @@ final class PanamaKernels implements KernelSupport {
                 inverseD[k] = rowSum > 0 ? 1.0 / rowSum : 0.0;
                 inverse[k] = (float) inverseD[k];
             }
-            for (int c = 0; c < bound; c += step) {
-                FloatVector s = FloatVector.zero(F);
-                FloatVector q = s;
-                FloatVector h = s;
+            int c = 0;
+            for (; c + 2 * step <= bound; c += 2 * step) {
+                FloatVector s0 = FloatVector.zero(F);
+                FloatVector q0 = s0;
+                FloatVector h0 = s0;
+                FloatVector s1 = s0;
+                FloatVector q1 = s0;
+                FloatVector h1 = s0;
                 for (int k = 0; k < n; k++) {
-                    FloatVector v = FloatVector.fromArray(F, m, base + k * cols + c);
-                    s = s.add(v);
-                    q = q.add(v.mul(v));
-                    h = h.add(v.mul(inverse[k]));
+                    int at = base + k * cols + c;
+                    FloatVector v0 = FloatVector.fromArray(F, m, at);
+                    FloatVector v1 = FloatVector.fromArray(F, m, at + step);
+                    FloatVector inv = FloatVector.broadcast(F, inverse[k]);
+                    s0 = s0.add(v0);
+                    s1 = s1.add(v1);
+                    q0 = multiplyAdd(v0, v0, q0);
+                    q1 = multiplyAdd(v1, v1, q1);
+                    h0 = multiplyAdd(v0, inv, h0);
+                    h1 = multiplyAdd(v1, inv, h1);
                 }
-                s.intoArray(partial, 0);
-                q.intoArray(partial, step);
-                h.intoArray(partial, 2 * step);
-                for (int j = 0; j < step; j += D.length()) {
-                    addWidened(partial, j, sum, c + j);
-                    addWidened(partial, step + j, sumSq, c + j);
-                    addWidened(partial, 2 * step + j, shareSum, c + j);
-                }
+                fold(s0, q0, h0, partial, sum, sumSq, shareSum, c);
+                fold(s1, q1, h1, partial, sum, sumSq, shareSum, c + step);
             }
-            for (int c = bound; c < cols; c++) {
-                double s = 0;
-                double q = 0;
-                double h = 0;
+            for (; c < bound; c += step) {
+                FloatVector s0 = FloatVector.zero(F);
+                FloatVector q0 = s0;
+                FloatVector h0 = s0;
+                for (int k = 0; k < n; k++) {
+                    FloatVector v0 = FloatVector.fromArray(F, m, base + k * cols + c);
+                    s0 = s0.add(v0);
+                    q0 = multiplyAdd(v0, v0, q0);
+                    h0 = multiplyAdd(v0, FloatVector.broadcast(F, inverse[k]), h0);
+                }
+                fold(s0, q0, h0, partial, sum, sumSq, shareSum, c);
+            }
+            for (c = bound; c < cols; c++) {
+                double s0 = 0;
+                double q0 = 0;
+                double h0 = 0;
                 for (int k = 0; k < n; k++) {
                     double v = m[base + k * cols + c];
-                    s += v;
-                    q += v * v;
-                    h += v * inverseD[k];
+                    s0 += v;
+                    q0 += v * v;
+                    h0 += v * inverseD[k];
                 }
-                sum[c] += s;
-                sumSq[c] += q;
-                shareSum[c] += h;
+                sum[c] += s0;
+                sumSq[c] += q0;
+                shareSum[c] += h0;
             }
+        }
+    }
+
+    /** {@code a * b + c}, fused where the hardware has fused multiply-add ({@link #FMA}). */
+    private static FloatVector multiplyAdd(FloatVector a, FloatVector b, FloatVector c) {
+        return FMA ? a.fma(b, c) : c.add(a.mul(b));
+    }
+
+    /** Adds the float partial sums of one column chunk at {@code c} to the double accumulators. */
+    private static void fold(FloatVector s, FloatVector q, FloatVector h, float[] partial, double[] sum,
+                             double[] sumSq, double[] shareSum, int c) {
+        int step = F.length();
+        s.intoArray(partial, 0);
+        q.intoArray(partial, step);
+        h.intoArray(partial, 2 * step);
+        for (int j = 0; j < step; j += D.length()) {
+            addWidened(partial, j, sum, c + j);
+            addWidened(partial, step + j, sumSq, c + j);
+            addWidened(partial, 2 * step + j, shareSum, c + j);
         }
     }
 
@@ -278,61 +420,39 @@ final class PanamaKernels implements KernelSupport {
     @Override
     public void bilinear(float[] grid, int offset, int gridWidth, int[] x0, int[] x1, float[] fx, int[] y0, int[] y1,
                          float[] fy, float[] out) {
-        int width = x0.length;
-        if (width < F.length()) {
-            scalar.bilinear(grid, offset, gridWidth, x0, x1, fx, y0, y1, fy, out);
-            return;
+        ScalarKernels.bilinear(VECTOR_ROWS, grid, offset, gridWidth, x0, x1, fx, y0, y1, fy, out);
+    }
+
+    /**
+     * The inner loops of the separable upsampling in vectors: grid rows interpolated along x with gathers, output
+     * rows blended. The scalar loops' float operations, so the same result to the bit.
+     */
+    private static final ScalarKernels.BilinearRows VECTOR_ROWS = new ScalarKernels.BilinearRows() {
+        @Override
+        public void interpolate(float[] grid, int row, int[] x0, int[] x1, float[] fx, float[] out) {
+            int step = F.length();
+            int bound = F.loopBound(out.length);
+            int x = 0;
+            for (; x < bound; x += step) {
+                FloatVector a = FloatVector.fromArray(F, grid, row, x0, x);
+                a.add(FloatVector.fromArray(F, grid, row, x1, x).sub(a).mul(FloatVector.fromArray(F, fx, x)))
+                        .intoArray(out, x);
+            }
+            ScalarKernels.interpolateFrom(grid, row, x0, x1, fx, out, x);
         }
-        // separable: grid rows interpolated along x once (cached in two buffers: output rows visit grid rows in
-        // order), then every output row is a vector blend of two of them. Same float operations as the scalar
-        // loop, so the same result to the bit.
-        float[] top = new float[width];
-        float[] bottom = new float[width];
-        int topRow = -1;
-        int bottomRow = -1;
-        int step = F.length();
-        int bound = F.loopBound(width);
-        for (int y = 0; y < y0.length; y++) {
-            int g0 = y0[y];
-            int g1 = y1[y];
-            if (topRow != g0 && bottomRow == g0) {
-                float[] t = top;
-                top = bottom;
-                bottom = t;
-                bottomRow = topRow;
-                topRow = g0;
-            }
-            if (topRow != g0) {
-                interpolateRow(grid, offset + g0 * gridWidth, x0, x1, fx, top);
-                topRow = g0;
-            }
-            float[] lower = top;
-            if (g1 != g0) {
-                if (bottomRow != g1) {
-                    interpolateRow(grid, offset + g1 * gridWidth, x0, x1, fx, bottom);
-                    bottomRow = g1;
-                }
-                lower = bottom;
-            }
-            float wy = fy[y];
-            int o = y * width;
+
+        @Override
+        public void blend(float[] top, float[] lower, float wy, float[] out, int o) {
+            int step = F.length();
+            int bound = F.loopBound(top.length);
             int x = 0;
             for (; x < bound; x += step) {
                 FloatVector t = FloatVector.fromArray(F, top, x);
                 t.add(FloatVector.fromArray(F, lower, x).sub(t).mul(wy)).intoArray(out, o + x);
             }
-            for (; x < width; x++) {
-                out[o + x] = top[x] + wy * (lower[x] - top[x]);
-            }
+            ScalarKernels.blendFrom(top, lower, wy, out, o, x);
         }
-    }
-
-    private static void interpolateRow(float[] grid, int row, int[] x0, int[] x1, float[] fx, float[] out) {
-        for (int x = 0; x < out.length; x++) {
-            float a = grid[row + x0[x]];
-            out[x] = a + fx[x] * (grid[row + x1[x]] - a);
-        }
-    }
+    };
 
     @Override
     public void convolve(float[] src, int height, int width, float[] kernel, boolean alongRows, float[] dst) {

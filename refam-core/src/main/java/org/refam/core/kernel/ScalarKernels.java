@@ -16,12 +16,27 @@ final class ScalarKernels implements KernelSupport {
     @Override
     public void accumulateHeadMean(float[] src, int offset, int heads, int rows, int cols, int headStride,
                                    int rowStride, int colStride, float weight, float[] dst, int dstOffset) {
+        headMean(src, offset, heads, rows, cols, headStride, rowStride, colStride, weight, dst, dstOffset, true);
+    }
+
+    @Override
+    public void headMean(float[] src, int offset, int heads, int rows, int cols, int headStride, int rowStride,
+                         int colStride, float weight, float[] dst, int dstOffset) {
+        headMean(src, offset, heads, rows, cols, headStride, rowStride, colStride, weight, dst, dstOffset, false);
+    }
+
+    private static void headMean(float[] src, int offset, int heads, int rows, int cols, int headStride,
+                                 int rowStride, int colStride, float weight, float[] dst, int dstOffset, boolean add) {
         float w = weight / heads;
         for (int r = 0; r < rows; r++) {
             int d = dstOffset + r * cols;
             for (int h = 0; h < heads; h++) {
                 int s = offset + h * headStride + r * rowStride;
-                if (colStride == 1) {
+                if (h == 0 && !add) {
+                    for (int c = 0; c < cols; c++) {
+                        dst[d + c] = w * src[s + c * colStride];
+                    }
+                } else if (colStride == 1) {
                     for (int c = 0; c < cols; c++) {
                         dst[d + c] += w * src[s + c];
                     }
@@ -102,7 +117,30 @@ final class ScalarKernels implements KernelSupport {
 
     @Override
     public void sumColumns(float[] m, int offset, int rows, int cols, int[] columns, float[] out, int outOffset) {
-        for (int r = 0; r < rows; r++) {
+        // four rows at a time: four independent chains of adds instead of one (a row's sum is a chain of dependent
+        // adds, as long as the selection), the same operations per row in the same order
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            int b0 = offset + r * cols;
+            int b1 = b0 + cols;
+            int b2 = b1 + cols;
+            int b3 = b2 + cols;
+            float s0 = 0f;
+            float s1 = 0f;
+            float s2 = 0f;
+            float s3 = 0f;
+            for (int c : columns) {
+                s0 += m[b0 + c];
+                s1 += m[b1 + c];
+                s2 += m[b2 + c];
+                s3 += m[b3 + c];
+            }
+            out[outOffset + r] = s0;
+            out[outOffset + r + 1] = s1;
+            out[outOffset + r + 2] = s2;
+            out[outOffset + r + 3] = s3;
+        }
+        for (; r < rows; r++) {
             int base = offset + r * cols;
             float s = 0f;
             for (int c : columns) {
@@ -122,18 +160,83 @@ final class ScalarKernels implements KernelSupport {
     @Override
     public void bilinear(float[] grid, int offset, int gridWidth, int[] x0, int[] x1, float[] fx, int[] y0, int[] y1,
                          float[] fy, float[] out) {
+        bilinear(PLAIN_ROWS, grid, offset, gridWidth, x0, x1, fx, y0, y1, fy, out);
+    }
+
+    /** {@link #bilinear} with the two inner loops of {@code rows}. */
+    static void bilinear(BilinearRows rows, float[] grid, int offset, int gridWidth, int[] x0, int[] x1, float[] fx,
+                         int[] y0, int[] y1, float[] fy, float[] out) {
+        // separable: each grid row is interpolated along x once (two rows are cached: output rows visit grid rows
+        // in order), then every output row is a blend of two of them, a loop C2 vectorises. The float operations
+        // are those of interpolating each pixel on its own, so the result is the same to the bit.
         int width = x0.length;
+        float[] top = new float[width];
+        float[] bottom = new float[width];
+        int topRow = -1;
+        int bottomRow = -1;
         for (int y = 0; y < y0.length; y++) {
-            int r0 = offset + y0[y] * gridWidth;
-            int r1 = offset + y1[y] * gridWidth;
-            float wy = fy[y];
-            int o = y * width;
-            for (int x = 0; x < width; x++) {
-                float wx = fx[x];
-                float top = grid[r0 + x0[x]] + wx * (grid[r0 + x1[x]] - grid[r0 + x0[x]]);
-                float bottom = grid[r1 + x0[x]] + wx * (grid[r1 + x1[x]] - grid[r1 + x0[x]]);
-                out[o + x] = top + wy * (bottom - top);
+            int g0 = y0[y];
+            int g1 = y1[y];
+            if (topRow != g0 && bottomRow == g0) {
+                float[] t = top;
+                top = bottom;
+                bottom = t;
+                bottomRow = topRow;
+                topRow = g0;
             }
+            if (topRow != g0) {
+                rows.interpolate(grid, offset + g0 * gridWidth, x0, x1, fx, top);
+                topRow = g0;
+            }
+            float[] lower = top;
+            if (g1 != g0) {
+                if (bottomRow != g1) {
+                    rows.interpolate(grid, offset + g1 * gridWidth, x0, x1, fx, bottom);
+                    bottomRow = g1;
+                }
+                lower = bottom;
+            }
+            rows.blend(top, lower, fy[y], out, y * width);
+        }
+    }
+
+    /** The two inner loops of the separable upsampling; {@code PanamaKernels} has vector versions. */
+    interface BilinearRows {
+        /**
+         * {@code out[x] = a + fx[x] * (b - a)} for x in [0, out.length), with {@code a, b} the grid row's values at
+         * {@code x0[x], x1[x]}.
+         */
+        void interpolate(float[] grid, int row, int[] x0, int[] x1, float[] fx, float[] out);
+
+        /** {@code out[o + x] = top[x] + wy * (lower[x] - top[x])} for x in [0, top.length). */
+        void blend(float[] top, float[] lower, float wy, float[] out, int o);
+    }
+
+    /** Plain loops; C2 vectorises the blend. */
+    static final BilinearRows PLAIN_ROWS = new BilinearRows() {
+        @Override
+        public void interpolate(float[] grid, int row, int[] x0, int[] x1, float[] fx, float[] out) {
+            interpolateFrom(grid, row, x0, x1, fx, out, 0);
+        }
+
+        @Override
+        public void blend(float[] top, float[] lower, float wy, float[] out, int o) {
+            blendFrom(top, lower, wy, out, o, 0);
+        }
+    };
+
+    /** {@link BilinearRows#interpolate} from column {@code from} on (the tail of a vector loop). */
+    static void interpolateFrom(float[] grid, int row, int[] x0, int[] x1, float[] fx, float[] out, int from) {
+        for (int x = from; x < out.length; x++) {
+            float a = grid[row + x0[x]];
+            out[x] = a + fx[x] * (grid[row + x1[x]] - a);
+        }
+    }
+
+    /** {@link BilinearRows#blend} from column {@code from} on (the tail of a vector loop). */
+    static void blendFrom(float[] top, float[] lower, float wy, float[] out, int o, int from) {
+        for (int x = from; x < top.length; x++) {
+            out[o + x] = top[x] + wy * (lower[x] - top[x]);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.refam.core.sink;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -50,7 +51,8 @@ import org.refam.core.kernel.AttentionKernels;
  * any, otherwise all auxiliary tokens, never a sink itself; without targets it suppresses and reports
  * {@link SinkAction#SUPPRESSED}. {@code DETECT_ONLY} changes nothing and reports {@link SinkAction#NONE}.
  *
- * <p>Thread-safety: immutable and thread-safe (per-call state lives in the workspace and local arrays).
+ * <p>Thread-safety: immutable and thread-safe (per-call state lives in the workspace, local variables and a
+ * per-thread set of statistics accumulators).
  */
 public final class GlobalSinkHandler implements SinkHandler {
     /** Default strength bound k (multiples of the uniform share 1/T). */
@@ -165,17 +167,15 @@ public final class GlobalSinkHandler implements SinkHandler {
     private List<Sink> detect(SinkWorkspace ws) {
         int n = ws.imageTokens();
         int t = ws.textTokens();
-        double[] sum = new double[t];
-        double[] sumSq = new double[t];
-        double[] share = new double[t];
+        Statistics st = STATISTICS.get().clear(t);
+        double[] sum = st.sum;
+        double[] sumSq = st.sumSq;
+        double[] share = st.share;
         AttentionKernels.columnStatistics(ws.imageToText(), 0, n, t, sum, sumSq, share);
         long queries = n;
         if (ws.textToText() != null) {
-            double[] textShare = new double[t];
-            AttentionKernels.columnStatistics(ws.textToText(), 0, t, t, new double[t], new double[t], textShare);
-            for (int j = 0; j < t; j++) {
-                share[j] += textShare[j];
-            }
+            // the text rows' shares add to the image rows' ones; their sums and squares are not used
+            AttentionKernels.columnStatistics(ws.textToText(), 0, t, t, st.textSum, st.textSumSq, share);
             queries += t;
         }
         List<Sink> sinks = new ArrayList<>();
@@ -206,21 +206,71 @@ public final class GlobalSinkHandler implements SinkHandler {
      * token; sinks are never targets.
      */
     static int[] redirectTargets(TokenizedPrompt prompt, List<Sink> sinks) {
-        List<Integer> ends = new ArrayList<>();
-        List<Integer> aux = new ArrayList<>();
+        int ends = 0;
+        int aux = 0;
         for (int i = 0; i < prompt.size(); i++) {
-            Token tok = prompt.token(i);
-            int pos = i;
-            if (!tok.isAuxiliary() || sinks.stream().anyMatch(s -> s.position() == pos)) {
-                continue;
-            }
-            aux.add(i);
-            if (tok.role() == TokenRole.SPECIAL) {
-                ends.add(i);
+            if (isTarget(prompt, sinks, i, false)) {
+                aux++;
+                ends += isTarget(prompt, sinks, i, true) ? 1 : 0;
             }
         }
-        List<Integer> chosen = ends.isEmpty() ? aux : ends;
-        return chosen.stream().mapToInt(Integer::intValue).toArray();
+        boolean endsOnly = ends > 0;
+        int[] out = new int[endsOnly ? ends : aux];
+        int k = 0;
+        for (int i = 0; i < prompt.size(); i++) {
+            if (isTarget(prompt, sinks, i, endsOnly)) {
+                out[k++] = i;
+            }
+        }
+        return out;
+    }
+
+    /** Whether position {@code i} is an auxiliary token (an end token when {@code endOnly}) and not a sink. */
+    private static boolean isTarget(TokenizedPrompt prompt, List<Sink> sinks, int i, boolean endOnly) {
+        Token tok = prompt.token(i);
+        if (!tok.isAuxiliary() || (endOnly && tok.role() != TokenRole.SPECIAL)) {
+            return false;
+        }
+        for (Sink s : sinks) {
+            if (s.position() == i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Per-thread accumulators of the column statistics, grown to the largest T seen (five {@code double[T]}: 20 KiB
+     * at T = 512), so that handling a block allocates nothing proportional to T. Handlers are shared between
+     * threads and {@link #handle} never re-enters itself, so one set per thread suffices.
+     */
+    private static final ThreadLocal<Statistics> STATISTICS = ThreadLocal.withInitial(Statistics::new);
+
+    /** The accumulators of {@link #detect}; not thread-safe (one per thread). */
+    private static final class Statistics {
+        double[] sum = new double[0];
+        double[] sumSq = new double[0];
+        double[] share = new double[0];
+        double[] textSum = new double[0];
+        double[] textSumSq = new double[0];
+
+        /** Makes room for {@code t} columns and zeroes them. */
+        Statistics clear(int t) {
+            if (sum.length < t) {
+                sum = new double[t];
+                sumSq = new double[t];
+                share = new double[t];
+                textSum = new double[t];
+                textSumSq = new double[t];
+            } else {
+                Arrays.fill(sum, 0, t, 0);
+                Arrays.fill(sumSq, 0, t, 0);
+                Arrays.fill(share, 0, t, 0);
+                Arrays.fill(textSum, 0, t, 0);
+                Arrays.fill(textSumSq, 0, t, 0);
+            }
+            return this;
+        }
     }
 
     @Override

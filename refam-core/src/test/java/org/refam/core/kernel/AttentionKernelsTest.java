@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -60,6 +61,25 @@ class AttentionKernelsTest {
         }
         AttentionKernels.accumulateHeadMean(t, 0.25f, dst);
         assertClose(dst, expected, 1e-6, 1);
+    }
+
+    @Test
+    void headMeanOverwritesWhatAccumulateAddsTo() {
+        SplittableRandom rnd = new SplittableRandom(77);
+        int heads = 24;
+        int rows = 33;
+        int cols = 207;
+        FloatTensor t = FloatTensor.of(random(rnd, heads * rows * cols), heads, rows, cols);
+        float[] added = new float[rows * cols + 5];
+        AttentionKernels.accumulateHeadMean(t, 0.5f, added);
+        float[] written = random(rnd, rows * cols + 5);
+        float beyond = written[rows * cols];
+        AttentionKernels.headMean(t, 0.5f, written);
+        assertThat(Arrays.copyOf(written, rows * cols)).containsExactly(Arrays.copyOf(added, rows * cols));
+        assertThat(written[rows * cols]).as("only N * T values are written").isEqualTo(beyond);
+        float[] none = random(rnd, 12);
+        AttentionKernels.headMean(FloatTensor.of(new float[0], 0, 3, 4), 1f, none);
+        assertThat(none).containsOnly(0f);
     }
 
     @ParameterizedTest

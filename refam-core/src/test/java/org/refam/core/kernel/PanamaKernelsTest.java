@@ -71,12 +71,13 @@ class PanamaKernelsTest {
     @ValueSource(ints = {1, 7, 13, 207, 4097})
     void headMeanMatchesScalar(int size) {
         SplittableRandom rnd = new SplittableRandom(size);
-        int heads = 5;
-        // a long row (the vector axis), and many short rows with a tail each (several row blocks)
-        int[][] shapes = {{3, size}, {Math.min(size, 1000), 23}};
+        // a long row (the vector axis), and many short rows with a tail each (several row blocks); heads in groups
+        // of four plus a remainder (5), and FLUX's 24
+        int[][] shapes = {{3, size, 5}, {Math.min(size, 1000), 23, 5}, {Math.min(size, 300), 17, 24}};
         for (int[] shape : shapes) {
             int rows = shape[0];
             int cols = shape[1];
+            int heads = shape[2];
             // [N, H, T] storage viewed as [H, N, T] with a leading offset: head stride T, row stride H*T
             float[] src = random(rnd, 3 + rows * heads * cols, 0, 1);
             float[] a = random(rnd, 1 + rows * cols, 0, 1);
@@ -85,6 +86,17 @@ class PanamaKernelsTest {
             scalar.accumulateHeadMean(src, 3, heads, rows, cols, cols, heads * cols, 1, 0.7f, b, 1);
             // the same float operations in the same order per element
             assertThat(a).containsExactly(b);
+            // the overwriting variant: as zeroing and accumulating, in both implementations
+            float[] c = random(rnd, 1 + rows * cols, 0, 1);
+            float[] d = random(rnd, 1 + rows * cols, 0, 1);
+            float[] zeroed = new float[1 + rows * cols];
+            zeroed[0] = c[0];
+            d[0] = c[0];
+            vector.headMean(src, 3, heads, rows, cols, cols, heads * cols, 1, 0.7f, c, 1);
+            scalar.headMean(src, 3, heads, rows, cols, cols, heads * cols, 1, 0.7f, d, 1);
+            scalar.accumulateHeadMean(src, 3, heads, rows, cols, cols, heads * cols, 1, 0.7f, zeroed, 1);
+            assertThat(c).containsExactly(zeroed);
+            assertThat(d).containsExactly(zeroed);
         }
     }
 
@@ -136,8 +148,9 @@ class PanamaKernelsTest {
     @ValueSource(ints = {1, 7, 13, 207, 4097})
     void columnStatisticsMatchScalar(int size) {
         SplittableRandom rnd = new SplittableRandom(size * 7L);
-        // rows not a multiple of four (the vector code takes rows four at a time), long and short rows
-        int[][] shapes = {{7, size}, {Math.min(size, 301), 11}, {4, size}};
+        // rows within one block of 64 and across several with a remainder, long and short rows, an odd number of
+        // column chunks (the vector code takes them in pairs)
+        int[][] shapes = {{7, size}, {Math.min(size, 301), 11}, {4, size}, {Math.min(size, 130), 23}};
         for (int[] shape : shapes) {
             int rows = shape[0];
             int cols = shape[1];
@@ -240,6 +253,18 @@ class PanamaKernelsTest {
             vector.bilinear(grid, 2, gridWidth, x0, x1, fx, y0, y1, fy, a);
             scalar.bilinear(grid, 2, gridWidth, x0, x1, fx, y0, y1, fy, b);
             assertThat(a).containsExactly(b);
+            // both are separable; the result is that of interpolating every pixel on its own
+            float[] perPixel = new float[width * height];
+            for (int y = 0; y < height; y++) {
+                int r0 = 2 + y0[y] * gridWidth;
+                int r1 = 2 + y1[y] * gridWidth;
+                for (int x = 0; x < width; x++) {
+                    float top = grid[r0 + x0[x]] + fx[x] * (grid[r0 + x1[x]] - grid[r0 + x0[x]]);
+                    float bottom = grid[r1 + x0[x]] + fx[x] * (grid[r1 + x1[x]] - grid[r1 + x0[x]]);
+                    perPixel[y * width + x] = top + fy[y] * (bottom - top);
+                }
+            }
+            assertThat(b).containsExactly(perPixel);
         }
     }
 

@@ -273,4 +273,47 @@ class GlobalSinkHandlerTest {
         assertThatThrownBy(() -> provider.create(Map.of("minBlock", "1.5"))).hasMessageContaining("1.5");
         assertThatThrownBy(() -> provider.create(Map.of("paddingSinks", "yes"))).hasMessageContaining("yes");
     }
+
+    @Test
+    void reusedStatisticsOfALongerPromptDoNotChangeTheNextBlock() throws Exception {
+        GlobalSinkHandler h = GlobalSinkHandler.of(SinkMode.DETECT_ONLY);
+        TokenizedPrompt p = prompt(true);
+        float[][] a = planted(p, 5, 0.2f);
+        // a fresh thread has fresh accumulators
+        BlockSinks[] fresh = new BlockSinks[1];
+        Thread t = new Thread(() -> fresh[0] = h.handle(new SinkWorkspace(0, 0, p, N, a[0], a[1])));
+        t.start();
+        t.join();
+        // this thread first handles a 48-token prompt with its sink elsewhere, leaving its sums in the accumulators
+        SimpleTokenizer longer = new SimpleTokenizer(48);
+        TokenizedPrompt q = Prompts.pad(MagnetRedistributor.standard().redistribute(
+                Prompts.expression("the red ball", longer, false), longer), longer);
+        float[] img = new float[N * q.size()];
+        float[] txt = new float[q.size() * q.size()];
+        java.util.Arrays.fill(img, 0.01f);
+        java.util.Arrays.fill(txt, 0.01f);
+        for (int i = 0; i < N; i++) {
+            img[i * q.size() + 1] = 0.5f;
+        }
+        assertThat(h.handle(new SinkWorkspace(0, 0, q, N, img, txt)).positions()).containsExactly(1);
+        BlockSinks reused = h.handle(new SinkWorkspace(0, 0, p, N, a[0], a[1]));
+        assertThat(fresh[0].positions()).containsExactly(5);
+        assertThat(reused).isEqualTo(fresh[0]);
+    }
+
+    @Test
+    void workspaceArraysLongerThanTheBlockAreReadOnlyUpToItsSize() {
+        TokenizedPrompt p = prompt(true);
+        float[][] a = planted(p, 5, 0.2f);
+        float[] img = java.util.Arrays.copyOf(a[0], a[0].length + 100);
+        float[] txt = java.util.Arrays.copyOf(a[1], a[1].length + 100);
+        java.util.Arrays.fill(img, a[0].length, img.length, 7f);
+        java.util.Arrays.fill(txt, a[1].length, txt.length, 7f);
+        GlobalSinkHandler h = GlobalSinkHandler.standard();
+        BlockSinks exact = h.handle(new SinkWorkspace(0, 0, p, N, a[0], a[1]));
+        BlockSinks longer = h.handle(new SinkWorkspace(0, 0, p, N, img, txt));
+        assertThat(longer).isEqualTo(exact);
+        assertThat(java.util.Arrays.copyOf(img, a[0].length)).containsExactly(a[0]);
+        assertThat(img[a[0].length]).isEqualTo(7f);
+    }
 }
