@@ -32,6 +32,23 @@ ROWS = [
 ]
 
 
+def e2e_summary() -> str:
+    """The headline of docs/performance-e2e.md (the JMH latency table's Java rows), or nothing when it is absent."""
+    doc = ROOT / "docs" / "performance-e2e.md"
+    if not doc.exists():
+        return ""
+    java = []
+    for line in doc.read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) > 4 and cells[0].isdigit() and "±" in cells[1]:
+            java.append(float(cells[1].split("±")[0]))
+    if not java:
+        return ""
+    java.sort()
+    return (f" Java `RefAM.ground`, 1 ONNX Runtime thread: median {java[len(java) // 2]:.2f} ms per expression over "
+            f"{len(java)} rounds.")
+
+
 def run(cmd, **kw):
     print("+", " ".join(str(c) for c in cmd), file=sys.stderr)
     return subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kw)
@@ -112,7 +129,8 @@ def main():
         "## Reading the table",
         "",
         f"- Target (model issue): full-pipeline PA >= 85%. Measured: **{pct(full)}%** — "
-        + ("met." if full >= 0.85 else "**not met**; refam-tiny is still training (docs/training.md)."),
+        + ("met." if full >= 0.85 else "**not met** (docs/training.md: what was trained, how the checkpoint and the "
+                                        "blocks were chosen, and why training longer did not help)."),
         f"- Full pipeline vs raw attention: {100 * (full - raw):+.1f} points; best configuration: `{best}` "
         f"({pct(scores[best]['pointAccuracy'])}%).",
         f"- Baselines: random object {pct(scores['randomObject']['pointAccuracy'])}%, image centre "
@@ -124,6 +142,8 @@ def main():
                      "models.")
     lines += [
         "- Each stage is reported as measured, including the ones that do not help on this model.",
+        "- Latency per expression on this machine (CPU, the whole pipeline, measured by JMH against PyTorch eager "
+        "on the same model): [performance-e2e.md](performance-e2e.md)." + e2e_summary(),
         "",
         "## Examples (`refam inspect`)",
         "",
