@@ -129,6 +129,12 @@ seen = sorted({l.split("% ", 1)[1] for l in others + round_lines if "% " in l an
 ref = json.load(open(os.path.join(out, "java-ref.json")))
 chk = json.load(open(os.path.join(out, "check.json")))
 check = chk["check"]
+manifest = json.load(open("models/refam-tiny/manifest.json"))
+text_length = manifest["transformer"]["textLength"]
+padded = manifest["textEncoder"].get("padding", "max-length") == "max-length"
+default_blocks = manifest["transformer"]["attention"]["defaultBlocks"]
+blocks_text = ("default block " if len(default_blocks) == 1 else "default blocks ") + ", ".join(map(str, default_blocks))
+pad_text = f"pad to {text_length}" if padded else f"no padding (the bundle runs prompts unpadded, at most {text_length} tokens)"
 rows = []  # per round: (round, {(benchmark, threads): (score, error)}, {threads: torch json}, java stages)
 for r in range(1, rounds + 1):
     j = {}
@@ -156,8 +162,8 @@ L.append("")
 L.append("Written by `tools/bench/e2e_compare.sh` (do not edit by hand; rerun it). One referring expression, "
          f"\"{ref['expression']}\", grounded on a fixed 48 x 48 RefShapes-like scene (`EndToEndWorkload`: smooth "
          "background, red triangle, blue circle, green square) with the bundled refam-tiny model "
-         "(`models/refam-tiny`, embedded in refam-onnx: patchify 4, text length 32, 3 double + 1 single blocks, "
-         "width 64) and `RefAMConfig.defaults()` (magnets, default block 1, t = 0.5, one noise sample, sink "
+         f"(`models/refam-tiny`, embedded in refam-onnx: patchify 4, text length {text_length}, 3 double + 1 single "
+         f"blocks, width 64) and `RefAMConfig.defaults()` (magnets, {blocks_text}, t = 0.5, one noise sample, sink "
          "handling, renormalisation, token filter, bilinear upsampling, argmax, threshold mask).")
 L.append("")
 L.append("* **Java**: `refam-bench` `EndToEndBench` (JMH, average time). `ground` is `RefAM.ground(image, "
@@ -168,7 +174,7 @@ L.append("* **Java**: `refam-bench` `EndToEndBench` (JMH, average time). `ground
 L.append("* **PyTorch**: `tools/bench/e2e_pytorch.py`, eager, `torch.no_grad()`, the same weights "
          f"(`tools/train/checkpoints`, step {chk['checkpointStep']}, the step `models/refam-tiny` was exported from) "
          "through `refam_tools.flux` / `t5` / `patchify`, the same steps: tokenize with the bundle's vocabulary, "
-         "append the 5 magnets with their `</s>`, pad to 32, T5, patchify to [-1, 1], seeded noise at t = 0.5, one "
+         f"append the 5 magnets with their `</s>`, {pad_text}, T5, patchify to [-1, 1], seeded noise at t = 0.5, one "
          "transformer forward returning the head-mean image->text and text->text attention of all 4 exported blocks "
          "and the prediction (as the ONNX graph does), then sink statistics and redirection, average, "
          "renormalisation, filter, masked sum, bilinear upsampling, argmax and the threshold mask, in torch. "
@@ -179,8 +185,8 @@ L.append("### Same computation")
 L.append("")
 L.append("Before timing, `e2e_pytorch.py --check` runs the PyTorch pipeline once with the Java backend's noise "
          "(`java.util.SplittableRandom` seed 0 with refam-onnx's Box-Muller, ported to NumPy) and compares it with "
-         "what `org.refam.bench.EndToEndReference` wrote from the Java pipeline: same image bytes, same 32 token ids "
-         f"(`{ref['ids'][:14]}` then padding), image->text attention of all 4 blocks within "
+         f"what `org.refam.bench.EndToEndReference` wrote from the Java pipeline: same image bytes, same {len(ref['ids'])} "
+         f"token ids (`{ref['ids'][:14]}`{' then padding' if len(ref['ids']) > 14 else ''}), image->text attention of all 4 blocks within "
          f"**{check['maxAbsDiffImg2Txt']:.1e}** (max abs), text->text within {check['maxAbsDiffTxt2Txt']:.1e}, grid "
          f"heat map within {check['gridRelDiff']:.1e} of its maximum, same peak {tuple(check['peak'])} (score "
          f"{check['peakScore']:.4f} vs {ref['peakScore']:.4f}), same kept tokens {check['kept']}, sinks "
