@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
-import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -40,6 +39,8 @@ import org.refam.onnx.ModelBundle.ImageEncoderSpec;
 import org.refam.onnx.ModelBundle.PooledTextSpec;
 import org.refam.onnx.ModelBundle.TextEncoderSpec;
 import org.refam.onnx.ModelBundle.TransformerSpec;
+import org.refam.onnx.internal.Device;
+import org.refam.onnx.internal.Device.CudaFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -197,31 +198,10 @@ public final class OnnxAttentionExtractor implements AttentionExtractor {
                 clipTok = HfPromptTokenizer.load(pt.tokenizer(), pt.maxLength(), pt.padTokenId());
             }
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            String provider;
-            if (!device.wantsCuda()) {
-                graphs = openCpu(env, bundle, intraOp, disabled);
-                provider = "CPU";
-            } else {
-                try {
-                    graphs = openGraphs(env, bundle, device.cudaId(), intraOp, disabled);
-                    provider = device.providerName();
-                } catch (CudaFailure f) {
-                    if (!device.auto()) {
-                        throw new DeviceUnavailableException("device " + device.providerName().toLowerCase(
-                                java.util.Locale.ROOT) + " cannot be used: " + f.getMessage() + "; " + Device.CUDA_HINT,
-                                f.getCause());
-                    }
-                    boolean gpuBuild = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
-                    String line = "device auto: CUDA is not usable ({}); running {} on the CPU";
-                    if (gpuBuild) {
-                        LOG.warn(line, f.getMessage(), bundle.name());
-                    } else {
-                        LOG.info(line, f.getMessage() + "; this is the CPU build of ONNX Runtime", bundle.name());
-                    }
-                    graphs = openCpu(env, bundle, intraOp, disabled);
-                    provider = "CPU";
-                }
-            }
+            Opened opened = device.open(bundle.name(), LOG,
+                    on -> new Opened(openGraphs(env, bundle, on, intraOp, disabled), on.providerName()));
+            graphs = opened.graphs();
+            String provider = opened.provider();
             OnnxAttentionExtractor x = new OnnxAttentionExtractor(bundle, provider, tok, clipTok, graphs, workspaces,
                     env);
             LOG.debug("opened {} on {}", bundle, provider);
@@ -245,39 +225,21 @@ public final class OnnxAttentionExtractor implements AttentionExtractor {
         return open(ExtractorOptions.builder().model(bundle).device(device).build());
     }
 
-    /** CUDA could not start; the message is the reason. */
-    private static final class CudaFailure extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        CudaFailure(String reason, Throwable cause) {
-            super(reason, cause);
-        }
-    }
-
-    private static Graph[] openCpu(OrtEnvironment env, ModelBundle b, int intraOp, String disabled) {
-        try {
-            return openGraphs(env, b, -1, intraOp, disabled);
-        } catch (CudaFailure f) {
-            throw new IllegalStateException("CUDA failure reported without CUDA", f);
-        }
+    /** The graphs and the execution provider they were opened on ({@code CPU} or {@code CUDA:N}). */
+    private record Opened(Graph[] graphs, String provider) {
     }
 
     /** Transformer, text encoder, pooled-text encoder (or null) and image encoder, in that order. */
-    private static Graph[] openGraphs(OrtEnvironment env, ModelBundle b, int cudaId, int intraOp, String disabled)
-            throws CudaFailure {
+    private static Graph[] openGraphs(OrtEnvironment env, ModelBundle b, Device device, int intraOp,
+                                      String disabled) throws CudaFailure {
+        int cudaId = device.cudaId();
         TransformerSpec tr = b.transformer();
         TextEncoderSpec te = b.textEncoder();
         PooledTextSpec pt = b.pooledText();
         ImageEncoderSpec ie = b.imageEncoder();
         Graph[] out = new Graph[4];
         try (OrtSession.SessionOptions opts = sessionOptions(intraOp, disabled)) {
-            if (cudaId >= 0) {
-                try {
-                    opts.addCUDA(cudaId);
-                } catch (OrtException | RuntimeException | LinkageError e) {
-                    throw new CudaFailure(e.getMessage(), e);
-                }
-            }
+            device.configure(opts);
             out[0] = graph(env, "transformer", tr.file(), opts, cudaId, disabled, tr.inputs().values(),
                     List.of(tr.outputs().values().stream().filter(s -> !s.role().equals("pred")).toArray(
                             ModelBundle.TensorSpec[]::new)));

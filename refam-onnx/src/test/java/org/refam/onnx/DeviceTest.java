@@ -16,6 +16,9 @@ import org.refam.api.DeviceUnavailableException;
 import org.refam.api.ExtractionRequest;
 import org.refam.api.RgbImage;
 import org.refam.core.text.Prompts;
+import org.refam.onnx.internal.Device;
+import org.refam.onnx.internal.Device.CudaFailure;
+import org.slf4j.helpers.NOPLogger;
 
 /**
  * Device selection. Without {@code -Drefam.test.cuda=true} the machine is assumed to have no usable CUDA: an
@@ -87,7 +90,36 @@ class DeviceTest {
         assertThat(Device.parse(" CPU ")).isEqualTo(new Device(false, -1));
         assertThat(Device.parse("cuda")).isEqualTo(new Device(false, 0));
         assertThat(Device.parse("cuda:3").providerName()).isEqualTo("CUDA:3");
+        assertThat(Device.parse("cuda:3").label()).isEqualTo("cuda:3");
+        assertThat(Device.parse(null)).isEqualTo(Device.parse("auto"));
+        assertThat(Device.parse("cpu").label()).isEqualTo("cpu");
         assertThatThrownBy(() -> Device.parse("gpu")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("gpu");
+                .hasMessageContaining("'gpu'");
+        assertThatThrownBy(() -> Device.parse("cuda:12345")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'cuda:12345'");
+    }
+
+    /** The policy every graph set of this module shares: which devices the opener is asked for, and what fails. */
+    @Test
+    void openTriesCudaThenFallsBackOnlyForAuto() {
+        List<Device> asked = new java.util.ArrayList<>();
+        Device.Opener<String> cudaBroken = on -> {
+            asked.add(on);
+            if (on.wantsCuda()) {
+                throw new CudaFailure("no driver", new IllegalStateException("ort"));
+            }
+            return on.label();
+        };
+        assertThat(Device.parse("auto").open("m", NOPLogger.NOP_LOGGER, cudaBroken)).isEqualTo("cpu");
+        assertThat(asked).containsExactly(new Device(false, 0), Device.CPU);
+        asked.clear();
+        assertThat(Device.parse("cpu").open("m", NOPLogger.NOP_LOGGER, cudaBroken)).isEqualTo("cpu");
+        assertThat(asked).containsExactly(Device.CPU);
+        assertThatThrownBy(() -> Device.parse("cuda:2").open("model m", NOPLogger.NOP_LOGGER, cudaBroken))
+                .isInstanceOf(DeviceUnavailableException.class)
+                .hasMessageStartingWith("device cuda:2 cannot be used for model m: no driver; ")
+                .hasMessageContaining(Device.CUDA_HINT)
+                .hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(Device.parse("auto").open("m", NOPLogger.NOP_LOGGER, Device::label)).isEqualTo("cuda:0");
     }
 }

@@ -15,10 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.refam.api.AttentionExtractor;
 import org.refam.api.InvalidImageException;
 import org.refam.api.Mask;
@@ -72,7 +68,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>Per-sample results go to {@code OUT/results.jsonl} (one file per configuration with {@code --ablation}); an
  * interrupted run started again with the same options resumes after the last sample written. The table is saved as
- * {@code OUT/table.md} and the scores as {@code OUT/summary.json}. A progress bar with an ETA goes to stderr.
+ * {@code OUT/table.md} and the scores as {@code OUT/summary.json}. Progress with an ETA goes to stderr: a bar on a
+ * terminal, throttled plain lines in logs ({@code --progress}).
  *
  * <p>Thread-safety: not thread-safe; picocli creates one instance per parse.
  */
@@ -152,6 +149,11 @@ final class EvalCommand implements Callable<Integer> {
                     + "FRAME.png (the objects of each annotation run merged as ReferFormer does), for the official "
                     + "DAVIS 2017 evaluation code.")
     boolean savePredictions;
+
+    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
+            description = "Progress on stderr: bar (redrawn in place), lines (plain lines, at most one per 10% or "
+                    + "30 s, for logs), auto (bar on a terminal, else lines) (default: ${DEFAULT-VALUE}).")
+    ProgressOutput.Mode progress;
 
     @Mixin
     PipelineOptions pipeline;
@@ -389,7 +391,7 @@ final class EvalCommand implements Callable<Integer> {
         return out != null ? out : Path.of("eval-out", name.replace("+", "plus").replace('/', '-'));
     }
 
-    private ProgressBar bar;
+    private ProgressOutput bar;
     /** The model's name and version, printed under every table: results are only comparable for the same weights. */
     private String modelLabel;
 
@@ -399,30 +401,16 @@ final class EvalCommand implements Callable<Integer> {
                 .listener(progressBar(limit < 0 ? samples : Math.min(limit, samples))).build();
     }
 
-    /** A progress bar with ETA on stderr, started at the first report (resumed samples do not count for the ETA). */
+    /** Progress with ETA on stderr, started at the first report (resumed samples do not count for the ETA). */
     private ProgressListener progressBar(long total) {
-        PrintWriter err = spec.commandLine().getErr();
-        return (stage, done, t) -> {
-            if (bar == null) {
-                bar = new ProgressBarBuilder().setTaskName("eval").setInitialMax(Math.max(t, total))
-                        .setStyle(ProgressBarStyle.ASCII).startsFrom(done, Duration.ZERO).showSpeed()
-                        .setUpdateIntervalMillis(500)
-                        .setConsumer(new DelegatingProgressBarConsumer(line -> {
-                            err.print('\r' + line);
-                            err.flush();
-                        }, 100))
-                        .build();
-            }
-            bar.stepTo(done);
-        };
+        bar = ProgressOutput.open(progress, "eval", total, spec.commandLine().getErr());
+        return bar;
     }
 
     private void closeBar() {
         if (bar != null) {
             bar.close();
             bar = null;
-            spec.commandLine().getErr().println();
-            spec.commandLine().getErr().flush();
         }
     }
 

@@ -78,6 +78,25 @@ class EvalCommandTest {
     }
 
     @Test
+    void progressInLogsIsPlainLinesEndingWithTheFinalCount() {
+        String[] args = {"eval", "--backend", "fixture", "--dataset", "refcoco", "--root",
+            fixtures().resolve("refer").toString(), "--split", "val", "--out", dir.resolve("lines").toString(),
+            "--progress", "lines"};
+        Run r = run(args);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).doesNotContain("\r");
+        List<String> lines = r.err().lines().filter(l -> l.startsWith("eval: ")).toList();
+        assertThat(lines).isNotEmpty();
+        assertThat(lines.get(lines.size() - 1)).startsWith("eval: 6/6 (100%)").contains("done in");
+        assertThat(lines).filteredOn(l -> l.contains("done in")).hasSize(1);
+
+        Run bar = run(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], "--out",
+                dir.resolve("bar").toString(), "--progress", "bar");
+        assertThat(bar.code()).as(bar.err()).isZero();
+        assertThat(bar.err()).as("the terminal bar redraws in place").contains("\r").contains("6/6");
+    }
+
+    @Test
     void limitAndJson() throws Exception {
         Run r = run("eval", "--backend", "fixture", "--dataset", "refcocog", "--root",
                 fixtures().resolve("refer").toString(), "--split", "test", "--limit", "2", "--json", "--out",

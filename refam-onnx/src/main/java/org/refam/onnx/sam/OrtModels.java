@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,11 +15,12 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
-import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import org.refam.api.DeviceUnavailableException;
 import org.refam.api.ModelException;
+import org.refam.onnx.internal.Device;
+import org.refam.onnx.internal.Device.CudaFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * Opening SAM encoder/decoder graphs with ONNX Runtime: device choice with the project's semantics, file checks
  * and interface validation against the expected tensor specs.
  *
- * <p>Devices: {@code cpu}; {@code cuda} / {@code cuda:N} fails with a {@link DeviceUnavailableException} carrying
- * the cause and a hint when CUDA cannot start; {@code auto} tries CUDA device 0 and falls back to the CPU with one
- * log line saying why.
+ * <p>Devices, as for the attention extractor ({@link Device#open}): {@code cpu}; {@code cuda} / {@code cuda:N}
+ * fails with a {@link DeviceUnavailableException} carrying the cause and a hint when CUDA cannot start; {@code auto}
+ * tries CUDA device 0 and falls back to the CPU with one log line saying why.
  *
  * <p>Thread-safety: stateless and thread-safe.
  */
@@ -41,11 +41,6 @@ final class OrtModels {
     static final long DYNAMIC = -2;
     /** A dimension whose declared value is not checked. */
     static final long ANY = -1;
-
-    static final String CUDA_HINT = "the CUDA execution provider needs the GPU build of ONNX Runtime "
-            + "(com.microsoft.onnxruntime:onnxruntime_gpu instead of onnxruntime, never both: build with -Pgpu), "
-            + "CUDA 12 and cuDNN 9 on the library path, and an NVIDIA GPU with that index; use device 'cpu', or "
-            + "'auto' to fall back to the CPU";
 
     private OrtModels() {
     }
@@ -59,30 +54,6 @@ final class OrtModels {
                 sb.append(i == 0 ? "" : ", ").append(dims[i] == DYNAMIC ? "N" : dims[i] == ANY ? "?" : dims[i]);
             }
             return sb.append(']').toString();
-        }
-    }
-
-    /** A parsed device request; {@code cudaId} is -1 for the CPU. */
-    record Device(boolean auto, int cudaId) {
-        static Device parse(String device) {
-            String d = device == null ? "auto" : device.trim().toLowerCase(Locale.ROOT);
-            if (d.equals("auto")) {
-                return new Device(true, 0);
-            }
-            if (d.equals("cpu")) {
-                return new Device(false, -1);
-            }
-            if (d.equals("cuda")) {
-                return new Device(false, 0);
-            }
-            if (d.matches("cuda:\\d{1,4}")) {
-                return new Device(false, Integer.parseInt(d.substring(5)));
-            }
-            throw new IllegalArgumentException("device must be auto, cpu or cuda:N, got '" + device + "'");
-        }
-
-        String label() {
-            return cudaId < 0 ? "cpu" : "cuda:" + cudaId;
         }
     }
 
@@ -102,15 +73,6 @@ final class OrtModels {
 
         void close() {
             sessions.forEach(OrtModels::closeQuietly);
-        }
-    }
-
-    /** CUDA could not start; the message says why. */
-    private static final class CudaFailure extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        CudaFailure(String message, Throwable cause) {
-            super(message, cause);
         }
     }
 
@@ -137,51 +99,18 @@ final class OrtModels {
         for (int i = 0; i < files.size(); i++) {
             checkFile(what + " " + roles.get(i), files.get(i));
         }
-        if (d.cudaId() < 0) {
-            return openOn(env, what, roles, files, -1, intraOpThreads);
-        }
-        try {
-            return openSessions(env, what, roles, files, d.cudaId(), intraOpThreads);
-        } catch (CudaFailure f) {
-            if (!d.auto()) {
-                throw new DeviceUnavailableException("device " + d.label() + " cannot be used for " + what + ": "
-                        + f.getMessage() + "; " + CUDA_HINT, f.getCause());
-            }
-            boolean gpuBuild = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
-            if (gpuBuild) {
-                LOG.warn("device auto: CUDA is not usable ({}); running {} on the CPU", f.getMessage(), what);
-            } else {
-                LOG.info("device auto: CUDA is not usable ({}; this is the CPU build of ONNX Runtime); running {} on "
-                        + "the CPU", f.getMessage(), what);
-            }
-            return openOn(env, what, roles, files, -1, intraOpThreads);
-        }
-    }
-
-    private static Sessions openOn(OrtEnvironment env, String what, List<String> roles, List<Path> files, int cudaId,
-                                   int intraOpThreads) {
-        try {
-            return openSessions(env, what, roles, files, cudaId, intraOpThreads);
-        } catch (CudaFailure f) {
-            throw new IllegalStateException("CUDA failure reported on the CPU path", f);
-        }
+        return d.open(what, LOG, on -> openSessions(env, what, roles, files, on, intraOpThreads));
     }
 
     private static Sessions openSessions(OrtEnvironment env, String what, List<String> roles, List<Path> files,
-                                         int cudaId, int intraOpThreads) throws CudaFailure {
+                                         Device device, int intraOpThreads) throws CudaFailure {
         List<OrtSession> opened = new ArrayList<>();
         try (OrtSession.SessionOptions opts = options(intraOpThreads)) {
-            if (cudaId >= 0) {
-                try {
-                    opts.addCUDA(cudaId);
-                } catch (OrtException | RuntimeException | LinkageError e) {
-                    throw new CudaFailure(String.valueOf(e.getMessage()), e);
-                }
-            }
+            device.configure(opts);
             for (int i = 0; i < files.size(); i++) {
-                opened.add(session(env, what + " " + roles.get(i), files.get(i), opts, cudaId));
+                opened.add(session(env, what + " " + roles.get(i), files.get(i), opts, device.wantsCuda()));
             }
-            return new Sessions(List.copyOf(opened), cudaId < 0 ? "cpu" : "cuda:" + cudaId);
+            return new Sessions(List.copyOf(opened), device.label());
         } catch (OrtException e) {
             opened.forEach(OrtModels::closeQuietly);
             throw new ModelException("cannot set up ONNX Runtime session options for " + what + ": "
@@ -211,11 +140,11 @@ final class OrtModels {
      * device ({@link CudaFailure}), failure blames the file ({@link ModelException}).
      */
     private static OrtSession session(OrtEnvironment env, String role, Path file, OrtSession.SessionOptions opts,
-                                      int cudaId) throws CudaFailure {
+                                      boolean cuda) throws CudaFailure {
         try {
             return env.createSession(file.toString(), opts);
         } catch (OrtException e) {
-            if (cudaId >= 0) {
+            if (cuda) {
                 try (OrtSession.SessionOptions cpu = options(0)) {
                     env.createSession(file.toString(), cpu).close();
                     throw new CudaFailure("the " + role + " " + file + " loads on the CPU but not with CUDA: "

@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.refam.api.DeviceUnavailableException;
 import org.refam.api.ModelException;
 import org.refam.api.PromptableSegmenter;
+import org.refam.onnx.internal.Device;
 
 /**
  * Settings shared by {@link SamSegmenter.Builder} and {@link Sam2Segmenter.Builder}: where the graphs are, the
@@ -54,7 +55,7 @@ public abstract class SegmenterBuilder<S extends PromptableSegmenter, B extends 
 
     /** {@code auto} (default), {@code cpu} or {@code cuda[:N]}. */
     public B device(String device) {
-        OrtModels.Device.parse(Objects.requireNonNull(device, "device"));
+        Device.parse(Objects.requireNonNull(device, "device"));
         this.device = device;
         return self();
     }
