@@ -35,9 +35,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--snapshots", default=str(ROOT / "tools/runs/snapshots"))
     ap.add_argument("--dev", default=str(ROOT / "tools/runs/dev48"))
+    ap.add_argument("--min-step", type=int, default=0, help="skip snapshots before this step")
     args = ap.parse_args()
     rows = []
     for d in sorted(Path(args.snapshots).iterdir(), key=lambda p: int(p.name)):
+        if int(d.name) < args.min_step:
+            continue
         p = probe(d, Path(args.dev))
         best_subset, best_pa = p["pa_magnets_best_subsets"][0].rsplit(":", 1)
         rows.append((float(best_pa), int(d.name), d, p["pa_magnets"], best_subset))
