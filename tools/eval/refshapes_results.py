@@ -32,6 +32,20 @@ ROWS = [
 ]
 
 
+def score_table(scores, with_what: bool):
+    """Markdown rows of the configurations in ROWS (percentages), with the 'what it adds' column or without."""
+    pct = lambda v: f"{100 * v:.1f}"
+    what_head, what_rule = ("| what it adds ", "| --- ") if with_what else ("", "")
+    rows = [f"| configuration {what_head}| PA | mIoU | oIoU | Prec@0.5 | count |",
+            f"| --- {what_rule}| ---: | ---: | ---: | ---: | ---: |"]
+    for key, what in ROWS:
+        s = scores[key]
+        cell = f"| {what} " if with_what else ""
+        rows.append(f"| `{key}` {cell}| {pct(s['pointAccuracy'])} | {pct(s['mIoU'])} | {pct(s['oIoU'])} | "
+                    f"{pct(s['precAt50'])} | {s['count']} |")
+    return rows
+
+
 def e2e_summary() -> str:
     """The headline of docs/performance-e2e.md (the JMH latency table's Java rows), or nothing when it is absent."""
     doc = ROOT / "docs" / "performance-e2e.md"
@@ -123,13 +137,7 @@ def main():
         "- PA = point accuracy (argmax inside the target mask); mIoU, oIoU and Prec@0.5 use the built-in mask "
         "(baselines: the mask of the object their point falls on).",
         "",
-        "| configuration | what it adds | PA | mIoU | oIoU | Prec@0.5 | count |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for key, what in ROWS:
-        s = scores[key]
-        lines.append(f"| `{key}` | {what} | {pct(s['pointAccuracy'])} | {pct(s['mIoU'])} | {pct(s['oIoU'])} | "
-                     f"{pct(s['precAt50'])} | {s['count']} |")
+    ] + score_table(scores, with_what=True)
     full, raw = scores["full"]["pointAccuracy"], scores["raw"]["pointAccuracy"]
     best = max((k for k, _ in ROWS[:5]), key=lambda k: scores[k]["pointAccuracy"])
     lines += [
@@ -153,13 +161,7 @@ def main():
         f"Hard variant (robustness): RefShapes val, `--hard` (textured backgrounds, free placement instead of the "
         f"grid), {args.count // 2} images, {hard_scores['full']['count']} expressions, same model and settings:",
         "",
-        "| configuration | PA | mIoU | oIoU | Prec@0.5 | count |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for key, _ in ROWS:
-        s = hard_scores[key]
-        lines.append(f"| `{key}` | {pct(s['pointAccuracy'])} | {pct(s['mIoU'])} | {pct(s['oIoU'])} | "
-                     f"{pct(s['precAt50'])} | {s['count']} |")
+    ] + score_table(hard_scores, with_what=False)
     lines += [
         "",
         "- Each stage is reported as measured, including the ones that do not help on this model.",
