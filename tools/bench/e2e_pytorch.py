@@ -56,14 +56,6 @@ SINK_STRENGTH = 4.0  # GlobalSinkHandler.DEFAULT_STRENGTH
 SINK_MAX_VARIATION = 0.5  # GlobalSinkHandler.DEFAULT_MAX_VARIATION
 MASK_THRESHOLD = 0.5  # RefAMConfig default maskThreshold
 PAD, EOS = "<pad>", "</s>"
-# refam-core org.refam.core.text.StopWords.ENGLISH (NLTK's English list minus the location words)
-STOP_WORDS = frozenset("""
-i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself it
-its itself they them their theirs themselves what which who whom this that these those am is are was were be been
-being have has had having do does did doing a an the and but if or because as until while of at by for with about
-against between into through during before after to from again further then once here there when where why how all
-any both each few more most other some such no nor not only own same so than too very s t can will just don should
-now""".split())
 
 
 def parse_args(argv=None):
@@ -90,6 +82,7 @@ import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from refam_tools import flux, patchify, t5  # noqa: E402
+from refam_tools.stop_words import STOP_WORDS  # noqa: E402
 
 
 # ------------------------------------------------------------------------------------------------ input

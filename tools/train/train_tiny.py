@@ -51,20 +51,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 
 from refam_tools import flux, patchify, safetensors_io, t5  # noqa: E402
+from refam_tools.stop_words import STOP_WORDS  # noqa: E402
 
 torch.set_num_threads(1)
 
 PAD_ID = 0
 EOS_ID = 1
-# Java refam-core org.refam.core.text.StopWords.ENGLISH (NLTK English list minus location words): the probe keeps
-# the same "content words" as the pipeline's default token filter.
-STOP_WORDS = frozenset("""
-i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself it
-its itself they them their theirs themselves what which who whom this that these those am is are was were be been
-being have has had having do does did doing a an the and but if or because as until while of at by for with about
-against between into through during before after to from again further then once here there when where why how all
-any both each few more most other some such no nor not only own same so than too very s t can will just don should
-now""".split())
 
 
 # ------------------------------------------------------------------------------------------------ tokenizer
