@@ -9,7 +9,8 @@ rectified flow ``x_t = (1 - t) x0 + t eps`` with ``t = sigmoid(N(0.8, 1))``, the
 the weights that is what gets exported.
 
 Texts per sample: one of the scene's training captions (55%; the generator makes a quarter of them describe a
-subset of the objects) or one of its referring expressions (45%); with probability 0.25, 1..5 filler pieces
+subset of the objects; with probability ``cellFreeCaptionShare`` its grid-cell phrases are removed, so that the
+words can only be bound to the objects by what they look like) or one of its referring expressions (45%); with probability 0.25, 1..5 filler pieces
 (a word that carries no scene content, each followed by ``</s>``) are appended, so that the encoder sees prompts
 shaped like the pipeline's magnet prompts (method.md 2.1).
 
@@ -31,6 +32,7 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import signal
 import string
@@ -154,6 +156,16 @@ def to_tokens(images_u8: np.ndarray, patch: int) -> Tensor:
     return patchify.pack(x, patch)
 
 
+CELL_PHRASE = re.compile(r" (?:in|at|on) the (?:top left|top right|bottom left|bottom right|center|centre|top|bottom|"
+                         r"left|right)(?=[,.]| and|$)")
+
+
+def drop_cells(caption: str) -> str:
+    """The caption without its grid-cell phrases: "a red cross on the right, a blue star in the center." becomes
+    "a red cross, a blue star." — the objects are then told apart only by what they look like."""
+    return CELL_PHRASE.sub("", caption)
+
+
 class TextSampler:
     """Draws one training text per scene: a caption or an expression, sometimes with filler pieces."""
 
@@ -164,7 +176,10 @@ class TextSampler:
         self.filler_p = float(cfg["fillerProbability"])
         self.filler_max = int(cfg["fillerMaxPieces"])
         self.comma = tok.vocab[","]
+        self.cell_free_p = float(cfg.get("cellFreeCaptionShare", 0.0))
         self.captions = [[self.fit(tok.encode(c["text"])) for c in rec["captions"]] for rec in index["images"]]
+        self.cell_free = [[self.fit(tok.encode(drop_cells(c["text"]))) for c in rec["captions"]]
+                          for rec in index["images"]]
         self.expressions = [[tok.encode(e["text"]) for e in rec["expressions"]] for rec in index["images"]]
         written = set()
         for lists in (self.captions, self.expressions):
@@ -191,6 +206,8 @@ class TextSampler:
         pool = self.captions[scene]
         if rng.random() >= self.caption_share and self.expressions[scene]:
             pool = self.expressions[scene]
+        elif self.cell_free_p > 0 and rng.random() < self.cell_free_p:
+            pool = self.cell_free[scene]
         ids = list(rng.choice(pool))
         if rng.random() < self.filler_p:
             for _ in range(rng.randint(1, self.filler_max)):

@@ -151,7 +151,7 @@ final class EvalCommand implements Callable<Integer> {
     boolean savePredictions;
 
     @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
-            description = "Progress on stderr: bar (redrawn in place), lines (plain lines, at most one per 10% or "
+            description = "Progress on stderr: bar (redrawn in place), lines (plain lines, at most one per 10%% or "
                     + "30 s, for logs), auto (bar on a terminal, else lines) (default: ${DEFAULT-VALUE}).")
     ProgressOutput.Mode progress;
 
