@@ -21,11 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def probe(snapshot: Path, dev: Path) -> dict:
+def probe(snapshot: Path, dev: Path, expressions: int) -> dict:
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     proc = subprocess.run(["/usr/bin/python3", str(ROOT / "tools/train/train_tiny.py"), "--probe-only",
                            "--init-from", str(snapshot), "--run", "/tmp/refam-select-run",
-                           "--weights-out", "/tmp/refam-select-weights", "--set", f"data.val={json.dumps(str(dev))}"],
+                           "--weights-out", "/tmp/refam-select-weights", "--set", f"data.val={json.dumps(str(dev))}",
+                           "--set", f"monitor.probeExpressions={expressions}"],
                           check=True, capture_output=True, text=True, env=env, cwd=ROOT)
     line = next(l for l in proc.stdout.splitlines()[::-1] + proc.stderr.splitlines()[::-1] if " probe " in l)
     return json.loads(line.split(" probe ", 1)[1].rsplit(" (", 1)[0])
@@ -36,12 +37,14 @@ def main() -> int:
     ap.add_argument("--snapshots", default=str(ROOT / "tools/runs/snapshots"))
     ap.add_argument("--dev", default=str(ROOT / "tools/runs/dev48"))
     ap.add_argument("--min-step", type=int, default=0, help="skip snapshots before this step")
+    ap.add_argument("--expressions", type=int, default=200,
+                    help="probe expressions drawn from the split (more than it holds: all of them; default 200)")
     args = ap.parse_args()
     rows = []
     for d in sorted(Path(args.snapshots).iterdir(), key=lambda p: int(p.name)):
         if int(d.name) < args.min_step:
             continue
-        p = probe(d, Path(args.dev))
+        p = probe(d, Path(args.dev), args.expressions)
         best_subset, best_pa = p["pa_magnets_best_subsets"][0].rsplit(":", 1)
         rows.append((float(best_pa), int(d.name), d, p["pa_magnets"], best_subset))
         print(f"step {d.name}: PA magnets {p['pa_magnets']:.3f}, best subset {best_subset} {float(best_pa):.3f}, "

@@ -17,5 +17,8 @@ public enum FilterReason {
     /** Detected as a global attention sink. */
     SINK,
     /** Outside the referring noun phrase (optional noun-phrase filtering). */
-    NOT_IN_NOUN_PHRASE
+    NOT_IN_NOUN_PHRASE,
+    /** A word of another object the expression locates the target by, e.g. "the green star" in "the triangle
+     *  above the green star" (optional anchor filtering). */
+    RELATION_ANCHOR
 }

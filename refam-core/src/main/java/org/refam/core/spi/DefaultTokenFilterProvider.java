@@ -9,14 +9,16 @@ import org.refam.core.text.DefaultTokenFilter;
 
 /**
  * Provides {@link DefaultTokenFilter} under the name {@code default}. Options (all booleans, default
- * {@code true} except {@code nounPhraseOnly}): {@code stopWords}, {@code punctuation}, {@code special},
- * {@code padding}, {@code magnets}, {@code sinks}, {@code nounPhraseOnly}; unknown keys are an error.
+ * {@code true} except {@code nounPhraseOnly}): {@code stopWords}, {@code punctuation},
+ * {@code special}, {@code padding}, {@code magnets}, {@code sinks}, {@code nounPhraseOnly}, {@code dropAnchors};
+ * unknown keys are an error.
  *
  * <p>Thread-safety: stateless and thread-safe.
  */
 public final class DefaultTokenFilterProvider implements TokenFilterProvider {
     private static final Set<String> KEYS =
-            Set.of("stopWords", "punctuation", "special", "padding", "magnets", "sinks", "nounPhraseOnly");
+            Set.of("stopWords", "punctuation", "special", "padding", "magnets", "sinks", "nounPhraseOnly",
+                    "dropAnchors");
 
     @Override
     public String name() {
@@ -43,6 +45,7 @@ public final class DefaultTokenFilterProvider implements TokenFilterProvider {
                 .dropMagnets(flag(options, "magnets", true))
                 .dropSinks(flag(options, "sinks", true))
                 .nounPhraseOnly(flag(options, "nounPhraseOnly", false))
+                .dropAnchors(flag(options, "dropAnchors", true))
                 .build();
     }
 

@@ -7,10 +7,12 @@ import static org.refam.api.FilterReason.MAGNET;
 import static org.refam.api.FilterReason.NOT_IN_NOUN_PHRASE;
 import static org.refam.api.FilterReason.PADDING;
 import static org.refam.api.FilterReason.PUNCTUATION;
+import static org.refam.api.FilterReason.RELATION_ANCHOR;
 import static org.refam.api.FilterReason.SINK;
 import static org.refam.api.FilterReason.SPECIAL;
 import static org.refam.api.FilterReason.STOP_WORD;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -87,7 +89,31 @@ class DefaultTokenFilterTest {
         DefaultTokenFilter f = DefaultTokenFilter.builder().nounPhraseOnly(true).build();
         assertThat(reasons(f, p, Set.of()).subList(0, 7)).containsExactly(STOP_WORD, KEPT, KEPT, NOT_IN_NOUN_PHRASE,
                 STOP_WORD, NOT_IN_NOUN_PHRASE, NOT_IN_NOUN_PHRASE);
-        assertThat(DefaultTokenFilter.standard().select(p, Set.of()).keptPositions()).containsExactly(1, 2, 3, 5, 6);
+        DefaultTokenFilter keepAnchors = DefaultTokenFilter.builder().dropAnchors(false).build();
+        assertThat(keepAnchors.select(p, Set.of()).keptPositions()).containsExactly(1, 2, 3, 5, 6);
+    }
+
+    private static List<String> kept(DefaultTokenFilter f, String expression) {
+        TokenizedPrompt p = prompt(expression, List.of());
+        return Arrays.stream(f.select(p, Set.of()).keptPositions()).mapToObj(i -> p.token(i).text().replace("\u2581", ""))
+                .toList();
+    }
+
+    @Test
+    void anchorFilteringDropsTheObjectARelationLocatesTheTargetBy() {
+        DefaultTokenFilter f = DefaultTokenFilter.standard();
+        TokenizedPrompt p = prompt("the red circle above the green star", List.of());
+        assertThat(reasons(f, p, Set.of()).subList(0, 7)).containsExactly(STOP_WORD, KEPT, KEPT, RELATION_ANCHOR,
+                STOP_WORD, RELATION_ANCHOR, RELATION_ANCHOR);
+        assertThat(kept(f, "the red diamond to the right of the green diamond")).containsExactly("red", "diamond");
+        assertThat(kept(f, "the man on the left next to the car")).containsExactly("man", "on", "left");
+        assertThat(kept(f, "a red cross on the right")).as("a location is kept")
+                .containsExactly("red", "cross", "on", "right");
+        assertThat(kept(f, "the shape in the top left")).containsExactly("shape", "in", "top", "left");
+        assertThat(kept(f, "the cup, which is on top of the table")).containsExactly("cup");
+        assertThat(kept(f, "the largest object")).containsExactly("largest", "object");
+        assertThat(kept(DefaultTokenFilter.builder().dropAnchors(false).build(), "the cup on top of the table"))
+                .containsExactly("cup", "on", "top", "table");
     }
 
     @Test
@@ -104,7 +130,9 @@ class DefaultTokenFilterTest {
         TokenFilterProvider provider = ServiceLoader.load(TokenFilterProvider.class).stream()
                 .map(ServiceLoader.Provider::get).filter(pr -> pr.name().equals("default")).findFirst().orElseThrow();
         TokenFilter f = provider.create(Map.of("stopWords", "false", "nounPhraseOnly", "TRUE"));
-        assertThat(f.toString()).contains("stopWords=false", "nounPhraseOnly=true", "punctuation=true");
+        assertThat(f.toString()).contains("stopWords=false", "nounPhraseOnly=true", "punctuation=true",
+                "dropAnchors=true");
+        assertThat(provider.create(Map.of("dropAnchors", "false")).toString()).contains("dropAnchors=false");
         assertThatThrownBy(() -> provider.create(Map.of("stopword", "false"))).hasMessageContaining("stopword");
         assertThatThrownBy(() -> provider.create(Map.of("sinks", "no"))).hasMessageContaining("'no'");
     }

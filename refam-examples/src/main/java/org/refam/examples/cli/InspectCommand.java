@@ -86,7 +86,7 @@ final class InspectCommand implements Callable<Integer> {
     static Color roleColour(FilterReason reason) {
         return switch (reason) {
             case KEPT -> KEPT;
-            case STOP_WORD, PUNCTUATION, NOT_IN_NOUN_PHRASE -> STOP;
+            case STOP_WORD, PUNCTUATION, NOT_IN_NOUN_PHRASE, RELATION_ANCHOR -> STOP;
             case MAGNET -> MAGNET;
             case SINK -> SINK;
             case SPECIAL, PADDING -> OTHER;

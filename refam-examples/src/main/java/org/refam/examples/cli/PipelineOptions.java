@@ -53,6 +53,11 @@ final class PipelineOptions {
     @Option(names = "--noun-phrase", description = "Keep only the tokens of the referring noun phrase.")
     boolean nounPhrase;
 
+    @Option(names = "--keep-anchors", description = "Keep the words of a relation's anchor (by default \"the "
+            + "green star\" in \"the triangle above the green star\" is dropped; location phrases such as \"on the "
+            + "left\" are always kept).")
+    boolean keepAnchors;
+
     @Option(names = "--sinks", paramLabel = "MODE", defaultValue = "redirect",
             description = "Global-sink handling: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     SinkMode sinks;
@@ -149,8 +154,8 @@ final class PipelineOptions {
         }
         if (noFilter) {
             b.tokenFilter(DefaultTokenFilter.keepAll());
-        } else if (nounPhrase) {
-            b.tokenFilter(DefaultTokenFilter.builder().nounPhraseOnly(true).build());
+        } else if (nounPhrase || keepAnchors) {
+            b.tokenFilter(DefaultTokenFilter.builder().nounPhraseOnly(nounPhrase).dropAnchors(!keepAnchors).build());
         }
         b.sinkHandler(sinks == SinkMode.OFF ? null : GlobalSinkHandler.builder().mode(sinks).strength(sinkStrength)
                 .maxVariation(sinkMaxCv).build());
