@@ -2,12 +2,10 @@ package org.refam.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.refam.examples.cli.CliRun.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,24 +23,6 @@ class EvalCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = RefAmCli.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     /** The fixtures committed in refam-eval (Surefire runs in the module folder). */
     private static Path fixtures() {
@@ -56,7 +36,7 @@ class EvalCommandTest {
         Path out = dir.resolve("out");
         String[] args = {"eval", "--backend", "fixture", "--dataset", "refcoco", "--root",
             fixtures().resolve("refer").toString(), "--split", "val", "--out", out.toString()};
-        Run r = run(args);
+        var r = run(args);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("| RefCOCO val (unc) | samples | skipped | oIoU | mIoU | PA |")
                 .contains("| this run | 5 | 3 |").contains("| RefAM (paper) |  |  | 46.91 |")
@@ -71,7 +51,7 @@ class EvalCommandTest {
         assertThat(summary.at("/pipeline/skipped").asInt()).isEqualTo(3);
         String table = Files.readString(out.resolve("table.md"));
 
-        Run again = run(args);
+        var again = run(args);
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(Files.readAllLines(out.resolve("results.jsonl"))).as("nothing evaluated twice").isEqualTo(lines);
         assertThat(Files.readString(out.resolve("table.md"))).isEqualTo(table);
@@ -82,7 +62,7 @@ class EvalCommandTest {
         String[] args = {"eval", "--backend", "fixture", "--dataset", "refcoco", "--root",
             fixtures().resolve("refer").toString(), "--split", "val", "--out", dir.resolve("lines").toString(),
             "--progress", "lines"};
-        Run r = run(args);
+        var r = run(args);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).doesNotContain("\r");
         List<String> lines = r.err().lines().filter(l -> l.startsWith("eval: ")).toList();
@@ -90,7 +70,7 @@ class EvalCommandTest {
         assertThat(lines.get(lines.size() - 1)).startsWith("eval: 6/6 (100%)").contains("done in");
         assertThat(lines).filteredOn(l -> l.contains("done in")).hasSize(1);
 
-        Run bar = run(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], "--out",
+        var bar = run(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], "--out",
                 dir.resolve("bar").toString(), "--progress", "bar");
         assertThat(bar.code()).as(bar.err()).isZero();
         assertThat(bar.err()).as("the terminal bar redraws in place").contains("\r").contains("6/6");
@@ -98,7 +78,7 @@ class EvalCommandTest {
 
     @Test
     void limitAndJson() throws Exception {
-        Run r = run("eval", "--backend", "fixture", "--dataset", "refcocog", "--root",
+        var r = run("eval", "--backend", "fixture", "--dataset", "refcocog", "--root",
                 fixtures().resolve("refer").toString(), "--split", "test", "--limit", "2", "--json", "--out",
                 dir.resolve("g").toString());
         assertThat(r.code()).as(r.err()).isZero();
@@ -109,7 +89,7 @@ class EvalCommandTest {
 
     @Test
     void refdavisVideoTable() throws Exception {
-        Run r = run("eval", "--backend", "fixture", "--dataset", "refdavis", "--root",
+        var r = run("eval", "--backend", "fixture", "--dataset", "refdavis", "--root",
                 fixtures().resolve("davis").toString(), "--out", dir.resolve("v").toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("| Ref-DAVIS17 val | samples | skipped | J&F | J | F | PA |")
@@ -139,7 +119,7 @@ class EvalCommandTest {
         Path graphs = Path.of("..", "refam-onnx", "src", "test", "resources", "sam", "sam2video").toAbsolutePath()
                 .normalize();
         assertThat(graphs).as("tiny SAM2 video graphs").isDirectory();
-        Run r = run("eval", "--backend", "fixture", "--dataset", "refdavis", "--root",
+        var r = run("eval", "--backend", "fixture", "--dataset", "refdavis", "--root",
                 fixtures().resolve("davis").toString(), "--segmenter", "sam2:" + graphs, "--device", "cpu", "--out",
                 dir.resolve("p").toString(), "--save-predictions");
         assertThat(r.code()).as(r.err()).isZero();
@@ -160,14 +140,14 @@ class EvalCommandTest {
     @Test
     void resultsNameTheModelVersionAndOtherWeightsAreNotMixedIn() throws Exception {
         Path data = dir.resolve("shapes48");
-        Run synth = run("synth", "--out", data.toString(), "--count", "1", "--split", "val", "--size", "48");
+        var synth = run("synth", "--out", data.toString(), "--count", "1", "--split", "val", "--size", "48");
         assertThat(synth.code()).as(synth.err()).isZero();
         Path committed = Path.of("..", "models", "refam-tiny").toAbsolutePath().normalize();
         String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(Files.readAllBytes(committed.resolve("manifest.json"))));
         String version = "sha256:" + sha.substring(0, 16);
         Path out = dir.resolve("onnx");
-        Run r = run("eval", "--backend", "onnx", "--device", "cpu", "--dataset", data.toString(), "--limit", "2",
+        var r = run("eval", "--backend", "onnx", "--device", "cpu", "--dataset", data.toString(), "--limit", "2",
                 "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).as("the embedded model is the committed bundle").contains("Model: refam-tiny " + version);
@@ -184,12 +164,12 @@ class EvalCommandTest {
         }
         String[] args = {"eval", "--backend", "onnx", "--device", "cpu", "--model", bundle.toString(), "--dataset",
             data.toString(), "--limit", "2", "--out", dir.resolve("folder").toString()};
-        Run first = run(args);
+        var first = run(args);
         assertThat(first.code()).as(first.err()).isZero();
         String manifest = Files.readString(bundle.resolve("manifest.json"));
         Files.writeString(bundle.resolve("manifest.json"), manifest.replace("\"description\": \"",
                 "\"description\": \"exported again: "));
-        Run resumed = run(args);
+        var resumed = run(args);
         assertThat(resumed.code()).isNotZero();
         assertThat(resumed.err()).contains("version=" + version).contains("use another output folder or --restart");
     }
@@ -197,9 +177,9 @@ class EvalCommandTest {
     @Test
     void refShapesAblationJson() throws Exception {
         Path data = dir.resolve("shapes");
-        Run synth = run("synth", "--out", data.toString(), "--count", "2", "--split", "val");
+        var synth = run("synth", "--out", data.toString(), "--count", "2", "--split", "val");
         assertThat(synth.code()).as(synth.err()).isZero();
-        Run r = run("eval", "--backend", "fixture", "--dataset", data.toString(), "--ablation", "--json", "--out",
+        var r = run("eval", "--backend", "fixture", "--dataset", data.toString(), "--ablation", "--json", "--out",
                 dir.resolve("a").toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
@@ -244,10 +224,10 @@ class EvalCommandTest {
 
     @Test
     void badOptionsAndBadFiles() throws Exception {
-        Run unknown = run("eval", "--backend", "fixture", "--dataset", "nosuch");
+        var unknown = run("eval", "--backend", "fixture", "--dataset", "nosuch");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown dataset 'nosuch'");
-        Run noSplit = run("eval", "--backend", "fixture", "--dataset", "refcoco", "--root", "x");
+        var noSplit = run("eval", "--backend", "fixture", "--dataset", "refcoco", "--root", "x");
         assertThat(noSplit.code()).isEqualTo(2);
         assertThat(noSplit.err()).contains("needs --split");
 
@@ -257,7 +237,7 @@ class EvalCommandTest {
         byte[] p = Files.readAllBytes(fixtures().resolve("refer/refcoco/refs(unc).p"));
         Files.write(refer.resolve("refcoco/refs(unc).p"), Arrays.copyOf(p, 100));
         Files.copy(fixtures().resolve("refer/refcoco/instances.json"), refer.resolve("refcoco/instances.json"));
-        Run truncated = run("eval", "--backend", "fixture", "--dataset", "refcoco", "--root", refer.toString(),
+        var truncated = run("eval", "--backend", "fixture", "--dataset", "refcoco", "--root", refer.toString(),
                 "--split", "val", "--out", dir.resolve("t").toString());
         assertThat(truncated.code()).isEqualTo(1);
         assertThat(truncated.err()).contains("error: refs pickle").contains("refs(unc).p").contains("truncated");

@@ -1,12 +1,10 @@
 package org.refam.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.refam.examples.cli.CliRun.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,24 +19,6 @@ class GroundCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = RefAmCli.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     private Path image(int w, int h) throws Exception {
         byte[] rgb = new byte[3 * w * h];
@@ -57,7 +37,7 @@ class GroundCommandTest {
     void writesOverlayMaskAndResultThatParse() throws Exception {
         Path img = image(96, 64);
         Path out = dir.resolve("out");
-        Run r = run("ground", "--backend", "fixture", "--image", img.toString(), "--text", "the red circle on the left",
+        var r = run("ground", "--backend", "fixture", "--image", img.toString(), "--text", "the red circle on the left",
                 "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("'the red circle on the left' -> point");
@@ -85,7 +65,7 @@ class GroundCommandTest {
     void stageSwitchesReachTheResult() throws Exception {
         Path img = image(64, 64);
         Path out = dir.resolve("raw");
-        Run r = run("ground", "--backend", "fixture", "--image", img.toString(), "--text", "the red circle",
+        var r = run("ground", "--backend", "fixture", "--image", img.toString(), "--text", "the red circle",
                 "--no-magnets", "--no-filter", "--sinks", "off", "--renorm", "none", "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve("result.json")));
@@ -99,37 +79,37 @@ class GroundCommandTest {
     @Test
     void badInputExitsNonZeroWithOneLineMessage() throws Exception {
         Path img = image(32, 32);
-        Run missing = run("ground", "--backend", "fixture", "--image", dir.resolve("nope.png").toString(),
+        var missing = run("ground", "--backend", "fixture", "--image", dir.resolve("nope.png").toString(),
                 "--text", "the cat", "--out", dir.resolve("o1").toString());
         assertThat(missing.code()).isEqualTo(1);
         assertThat(errorLines(missing.err())).singleElement().asString().contains("nope.png");
 
         Path notImage = dir.resolve("notes.png");
         Files.writeString(notImage, "this is text, not a PNG");
-        Run garbage = run("ground", "--backend", "fixture", "--image", notImage.toString(), "--text", "the cat",
+        var garbage = run("ground", "--backend", "fixture", "--image", notImage.toString(), "--text", "the cat",
                 "--out", dir.resolve("o0").toString());
         assertThat(garbage.code()).isEqualTo(1);
         assertThat(errorLines(garbage.err())).singleElement().asString().contains("notes.png");
 
-        Run empty = run("ground", "--backend", "fixture", "--image", img.toString(), "--text", "  ",
+        var empty = run("ground", "--backend", "fixture", "--image", img.toString(), "--text", "  ",
                 "--out", dir.resolve("o2").toString());
         assertThat(empty.code()).isEqualTo(1);
         assertThat(errorLines(empty.err())).singleElement().asString().contains("empty");
 
-        Run stop = run("ground", "--backend", "fixture", "--image", img.toString(), "--text", "the a of",
+        var stop = run("ground", "--backend", "fixture", "--image", img.toString(), "--text", "the a of",
                 "--out", dir.resolve("o3").toString());
         assertThat(stop.code()).isEqualTo(1);
         assertThat(stop.err()).contains("STOP_WORD");
 
-        Run unknownBackend = run("ground", "--backend", "nosuch", "--image", img.toString(), "--text", "the cat");
+        var unknownBackend = run("ground", "--backend", "nosuch", "--image", img.toString(), "--text", "the cat");
         assertThat(unknownBackend.code()).isEqualTo(1);
         assertThat(unknownBackend.err()).contains("nosuch").contains("fixture");
 
-        Run unknownOption = run("ground", "--image", img.toString(), "--text", "x", "--frobnicate");
+        var unknownOption = run("ground", "--image", img.toString(), "--text", "x", "--frobnicate");
         assertThat(unknownOption.code()).isEqualTo(2);
         assertThat(unknownOption.err()).contains("--frobnicate");
 
-        Run badDevice = run("ground", "--backend", "fixture", "--image", img.toString(), "--text", "the cat",
+        var badDevice = run("ground", "--backend", "fixture", "--image", img.toString(), "--text", "the cat",
                 "--device", "tpu");
         assertThat(badDevice.code()).isNotZero();
         assertThat(badDevice.err()).contains("tpu");
@@ -139,7 +119,7 @@ class GroundCommandTest {
     void inspectDrawsOneTilePerNonPaddingTokenPlusTheMatrix() throws Exception {
         Path img = image(64, 48);
         Path out = dir.resolve("inspect.png");
-        Run r = run("inspect", "--backend", "fixture", "--image", img.toString(), "--text", "the red circle",
+        var r = run("inspect", "--backend", "fixture", "--image", img.toString(), "--text", "the red circle",
                 "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("token maps").contains(out.toString());

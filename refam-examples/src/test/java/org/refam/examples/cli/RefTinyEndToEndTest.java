@@ -1,12 +1,10 @@
 package org.refam.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.refam.examples.cli.CliRun.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -30,15 +28,9 @@ class RefTinyEndToEndTest {
     Path dir;
 
     private static String runOk(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            assertThat(RefAmCli.run(args)).as(String.join(" ", args)).isZero();
-        } finally {
-            System.setOut(old);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        CliRun r = run(args);
+        assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
+        return r.out();
     }
 
     /**
