@@ -46,8 +46,13 @@ def main() -> int:
                                   check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
             scores = json.loads(proc.stdout[proc.stdout.index("{"):])
             s = scores.get("full") or scores.get("pipeline")
-            results.append((s["pointAccuracy"], subset, s["count"]))
-            print(f"blocks {list(subset)}: PA {100 * s['pointAccuracy']:.1f} ({s['count']} expressions)", flush=True)
+            # An expression the pipeline refused (e.g. its only content word was found to be a sink) counts as a
+            # miss, so that every subset is scored on the same expressions.
+            skipped = s.get("skipped", 0)
+            pa = s["pointAccuracy"] * s["count"] / max(1, s["count"] + skipped)
+            results.append((pa, subset, s["count"] + skipped))
+            print(f"blocks {list(subset)}: PA {100 * pa:.1f} ({s['count'] + skipped} expressions, {skipped} refused "
+                  "and counted as misses)", flush=True)
     best = max(results, key=lambda x: (x[0], -len(x[1]), [-b for b in x[1]]))
     print(f"best: DEFAULT_BLOCKS={','.join(map(str, best[1]))} (PA {100 * best[0]:.1f} on {best[2]} development "
           "expressions)")
