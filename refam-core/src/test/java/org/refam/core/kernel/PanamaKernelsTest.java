@@ -291,6 +291,18 @@ class PanamaKernelsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {1001, 1024, 16, 37})
+    void upsamplingTheLatentGridIsThePerPixelInterpolationToTheBit(int side) {
+        // through the facade (the vector kernels here): 64 x 64 stretched over the image, runs of 15 to 16 pixels
+        // along x, pairs of rows, and images narrower than a vector or than the grid
+        float[] grid = random(new SplittableRandom(side), 2 + 64 * 64, -1, 1);
+        org.refam.api.ImageGeometry g = org.refam.api.ImageGeometry.stretched(side, side + 3, 64, 64);
+        float[] out = new float[side * (side + 3)];
+        AttentionKernels.upsampleBilinear(grid, 2, g, out);
+        BilinearReference.assertPerPixel(out, grid, 2, g);
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {1, 7, 13, 207, 4097})
     void argmaxMatchesScalar(int size) {
         SplittableRandom rnd = new SplittableRandom(size * 13L);
