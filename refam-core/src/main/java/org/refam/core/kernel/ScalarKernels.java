@@ -248,7 +248,7 @@ final class ScalarKernels implements KernelSupport {
         /** {@code out[o + x] = top[x] + wy * (lower[x] - top[x])} for x in [0, top.length). */
         void blend(float[] top, float[] lower, float wy, float[] out, int o);
 
-        /** {@link #blend} into two output rows at once: with {@code wy0} at {@code o0}, with {@code wy1} at {@code o1}. */
+        /** {@link #blend} into two output rows: with {@code wy0} at {@code o0} and with {@code wy1} at {@code o1}. */
         void blendPair(float[] top, float[] lower, float wy0, float wy1, float[] out, int o0, int o1);
     }
 

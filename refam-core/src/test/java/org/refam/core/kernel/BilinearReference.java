@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Arrays;
 import org.refam.api.ImageGeometry;
 
-/** Bilinear upsampling pixel by pixel, as {@link AttentionKernels#upsampleBilinear} defines it: the tests' reference. */
+/** Bilinear upsampling pixel by pixel as {@link AttentionKernels#upsampleBilinear} defines it: the tests' reference. */
 final class BilinearReference {
     private BilinearReference() {
     }
