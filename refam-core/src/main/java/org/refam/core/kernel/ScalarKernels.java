@@ -268,8 +268,12 @@ final class ScalarKernels implements KernelSupport {
 
         @Override
         public void blendPair(float[] top, float[] lower, float wy0, float wy1, float[] out, int o0, int o1) {
-            blendFrom(top, lower, wy0, out, o0, 0, top.length);
-            blendFrom(top, lower, wy1, out, o1, 0, top.length);
+            for (int x = 0; x < top.length; x++) {
+                float t = top[x];
+                float d = lower[x] - t;
+                out[o0 + x] = t + wy0 * d;
+                out[o1 + x] = t + wy1 * d;
+            }
         }
     };
 
