@@ -1,5 +1,7 @@
 package org.refam.core.kernel;
 
+import java.util.Arrays;
+
 /**
  * Plain-Java loops: the reference implementation and the default. Sums that feed statistics are accumulated in
  * {@code double}; map arithmetic stays in {@code float}.
@@ -117,36 +119,45 @@ final class ScalarKernels implements KernelSupport {
 
     @Override
     public void sumColumns(float[] m, int offset, int rows, int cols, int[] columns, float[] out, int outOffset) {
-        // four rows at a time: four independent chains of adds instead of one (a row's sum is a chain of dependent
-        // adds, as long as the selection), the same operations per row in the same order
-        int r = 0;
-        for (; r + 4 <= rows; r += 4) {
-            int b0 = offset + r * cols;
-            int b1 = b0 + cols;
-            int b2 = b1 + cols;
-            int b3 = b2 + cols;
-            float s0 = 0f;
-            float s1 = 0f;
-            float s2 = 0f;
-            float s3 = 0f;
-            for (int c : columns) {
-                s0 += m[b0 + c];
-                s1 += m[b1 + c];
-                s2 += m[b2 + c];
-                s3 += m[b3 + c];
-            }
-            out[outOffset + r] = s0;
-            out[outOffset + r + 1] = s1;
-            out[outOffset + r + 2] = s2;
-            out[outOffset + r + 3] = s3;
+        // one plain loop over the rows per selection size: the kept columns sit in one or two cache lines of each row,
+        // so the loop waits on those lines, and a loop over the selection inside the row loop costs more than the
+        // adds (refam-bench MatrixKernelsBench.maskedSum). Each row is summed in the selection's order from its
+        // first kept column.
+        int n = columns.length;
+        if (n == 0) {
+            Arrays.fill(out, outOffset, outOffset + rows, 0f);
+            return;
         }
-        for (; r < rows; r++) {
-            int base = offset + r * cols;
-            float s = 0f;
-            for (int c : columns) {
-                s += m[base + c];
-            }
-            out[outOffset + r] = s;
+        int c0 = columns[0];
+        int c1 = n > 1 ? columns[1] : 0;
+        int c2 = n > 2 ? columns[2] : 0;
+        int c3 = n > 3 ? columns[3] : 0;
+        int base = offset;
+        switch (n) {
+            case 1:
+                for (int r = 0; r < rows; r++, base += cols) {
+                    out[outOffset + r] = m[base + c0];
+                }
+                break;
+            case 2:
+                for (int r = 0; r < rows; r++, base += cols) {
+                    out[outOffset + r] = m[base + c0] + m[base + c1];
+                }
+                break;
+            case 3:
+                for (int r = 0; r < rows; r++, base += cols) {
+                    out[outOffset + r] = m[base + c0] + m[base + c1] + m[base + c2];
+                }
+                break;
+            default:
+                for (int r = 0; r < rows; r++, base += cols) {
+                    float s = m[base + c0] + m[base + c1] + m[base + c2] + m[base + c3];
+                    for (int i = 4; i < n; i++) {
+                        s += m[base + columns[i]];
+                    }
+                    out[outOffset + r] = s;
+                }
+                break;
         }
     }
 
@@ -167,9 +178,12 @@ final class ScalarKernels implements KernelSupport {
     static void bilinear(BilinearRows rows, float[] grid, int offset, int gridWidth, int[] x0, int[] x1, float[] fx,
                          int[] y0, int[] y1, float[] fy, float[] out) {
         // separable: each grid row is interpolated along x once (two rows are cached: output rows visit grid rows
-        // in order), then every output row is a blend of two of them, a loop C2 vectorises. The float operations
-        // are those of interpolating each pixel on its own, so the result is the same to the bit.
+        // in order), then every output row is a blend of two of them. Along x, the pixels between the same two grid
+        // columns form runs (some 16 pixels each when 64 columns are stretched over 1024): per run the two grid
+        // values are read once, instead of once per pixel. The float operations are those of interpolating each
+        // pixel on its own, so the result is the same to the bit.
         int width = x0.length;
+        int[] runs = runs(x0, x1);
         float[] top = new float[width];
         float[] bottom = new float[width];
         int topRow = -1;
@@ -185,57 +199,100 @@ final class ScalarKernels implements KernelSupport {
                 topRow = g0;
             }
             if (topRow != g0) {
-                rows.interpolate(grid, offset + g0 * gridWidth, x0, x1, fx, top);
+                rows.interpolate(grid, offset + g0 * gridWidth, x0, x1, fx, runs, top);
                 topRow = g0;
             }
             float[] lower = top;
             if (g1 != g0) {
                 if (bottomRow != g1) {
-                    rows.interpolate(grid, offset + g1 * gridWidth, x0, x1, fx, bottom);
+                    rows.interpolate(grid, offset + g1 * gridWidth, x0, x1, fx, runs, bottom);
                     bottomRow = g1;
                 }
                 lower = bottom;
             }
-            rows.blend(top, lower, fy[y], out, y * width);
+            // consecutive output rows between the same two grid rows (16 of them when 64 rows are stretched over
+            // 1024) are blended two at a time: each value of the two grid rows is read once for two outputs
+            if (y + 1 < y0.length && y0[y + 1] == g0 && y1[y + 1] == g1) {
+                rows.blendPair(top, lower, fy[y], fy[y + 1], out, y * width, (y + 1) * width);
+                y++;
+            } else {
+                rows.blend(top, lower, fy[y], out, y * width);
+            }
         }
+    }
+
+    /**
+     * Where the runs of equal source columns start: the first index of every maximal range of x with the same
+     * {@code (x0[x], x1[x])}, in increasing order, followed by {@code x0.length}.
+     */
+    static int[] runs(int[] x0, int[] x1) {
+        int[] starts = new int[x0.length + 1];
+        int n = 0;
+        for (int x = 0; x < x0.length; x++) {
+            if (x == 0 || x0[x] != x0[x - 1] || x1[x] != x1[x - 1]) {
+                starts[n++] = x;
+            }
+        }
+        starts[n++] = x0.length;
+        return Arrays.copyOf(starts, n);
     }
 
     /** The two inner loops of the separable upsampling; {@code PanamaKernels} has vector versions. */
     interface BilinearRows {
         /**
          * {@code out[x] = a + fx[x] * (b - a)} for x in [0, out.length), with {@code a, b} the grid row's values at
-         * {@code x0[x], x1[x]}.
+         * {@code x0[x], x1[x]}; {@code runs} as {@link #runs} gives them for {@code x0, x1}.
          */
-        void interpolate(float[] grid, int row, int[] x0, int[] x1, float[] fx, float[] out);
+        void interpolate(float[] grid, int row, int[] x0, int[] x1, float[] fx, int[] runs, float[] out);
 
         /** {@code out[o + x] = top[x] + wy * (lower[x] - top[x])} for x in [0, top.length). */
         void blend(float[] top, float[] lower, float wy, float[] out, int o);
+
+        /** {@link #blend} into two output rows: with {@code wy0} at {@code o0} and with {@code wy1} at {@code o1}. */
+        void blendPair(float[] top, float[] lower, float wy0, float wy1, float[] out, int o0, int o1);
     }
 
-    /** Plain loops; C2 vectorises the blend. */
+    /** Plain loops; C2 vectorises the blend and the loop over a run. */
     static final BilinearRows PLAIN_ROWS = new BilinearRows() {
         @Override
-        public void interpolate(float[] grid, int row, int[] x0, int[] x1, float[] fx, float[] out) {
-            interpolateFrom(grid, row, x0, x1, fx, out, 0);
+        public void interpolate(float[] grid, int row, int[] x0, int[] x1, float[] fx, int[] runs, float[] out) {
+            for (int i = 0; i + 1 < runs.length; i++) {
+                interpolateRun(grid, row, x0, x1, fx, runs[i], runs[i + 1], out);
+            }
         }
 
         @Override
         public void blend(float[] top, float[] lower, float wy, float[] out, int o) {
-            blendFrom(top, lower, wy, out, o, 0);
+            blendFrom(top, lower, wy, out, o, 0, top.length);
+        }
+
+        @Override
+        public void blendPair(float[] top, float[] lower, float wy0, float wy1, float[] out, int o0, int o1) {
+            for (int x = 0; x < top.length; x++) {
+                float t = top[x];
+                float d = lower[x] - t;
+                out[o0 + x] = t + wy0 * d;
+                out[o1 + x] = t + wy1 * d;
+            }
         }
     };
 
-    /** {@link BilinearRows#interpolate} from column {@code from} on (the tail of a vector loop). */
-    static void interpolateFrom(float[] grid, int row, int[] x0, int[] x1, float[] fx, float[] out, int from) {
-        for (int x = from; x < out.length; x++) {
-            float a = grid[row + x0[x]];
-            out[x] = a + fx[x] * (grid[row + x1[x]] - a);
+    /**
+     * {@link BilinearRows#interpolate} for the run {@code [from, to)}: the pixels between the grid columns
+     * {@code x0[from], x1[from]}.
+     */
+    static void interpolateRun(float[] grid, int row, int[] x0, int[] x1, float[] fx, int from, int to,
+                               float[] out) {
+        float a = grid[row + x0[from]];
+        float d = grid[row + x1[from]] - a;
+        for (int x = from; x < to; x++) {
+            out[x] = a + fx[x] * d;
         }
     }
 
-    /** {@link BilinearRows#blend} from column {@code from} on (the tail of a vector loop). */
-    static void blendFrom(float[] top, float[] lower, float wy, float[] out, int o, int from) {
-        for (int x = from; x < top.length; x++) {
+    /** {@link BilinearRows#blend} for the columns {@code [from, to)} (the head or tail of a vector loop). */
+    static void blendFrom(float[] top, float[] lower, float wy, float[] out, int o, int from, int to) {
+        for (int x = from; x < to; x++) {
             out[o + x] = top[x] + wy * (lower[x] - top[x]);
         }
     }

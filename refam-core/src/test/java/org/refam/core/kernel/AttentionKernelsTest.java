@@ -243,6 +243,35 @@ class AttentionKernelsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 7})
+    void maskedSumOfEverySelectionSizeMatchesNaive(int kept) {
+        SplittableRandom rnd = new SplittableRandom(kept * 31L);
+        int cols = 21;
+        int offset = 3;
+        for (int rows : new int[] {1, 6, 129}) {
+            float[] m = random(rnd, offset + rows * cols + 2);
+            // distinct columns in a scattered order, the last one repeated when there are several (it counts twice)
+            int[] columns = new int[kept];
+            for (int i = 0; i < kept; i++) {
+                columns[i] = (7 + 5 * i) % cols;
+            }
+            if (kept > 2) {
+                columns[kept - 1] = columns[0];
+            }
+            float[] sum = new float[rows];
+            AttentionKernels.sumColumns(m, offset, rows, cols, columns, sum);
+            for (int r = 0; r < rows; r++) {
+                double s = 0;
+                for (int c : columns) {
+                    s += m[offset + r * cols + c];
+                }
+                assertThat((double) sum[r]).as("row %d of %d, %d columns", r, rows, kept)
+                        .isCloseTo(s, within(1e-6 * kept));
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {1, 7, 13, 207})
     void gaussianSmoothingMatchesNaiveTwoDimensionalConvolution(int size) {
         SplittableRandom rnd = new SplittableRandom(size * 23L);
@@ -358,6 +387,18 @@ class AttentionKernelsTest {
         float[] out = new float[9];
         AttentionKernels.upsampleBilinear(grid, 0, g, out);
         assertThat(out).containsExactly(0f, 5f, 10f, 10f, 15f, 20f, 20f, 25f, 30f);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1001, 1024, 37})
+    void bilinearOfTheLatentGridIsThePerPixelInterpolationToTheBit(int side) {
+        // the benchmark's case: 64 x 64 stretched over the image (runs of 15 to 16 pixels per grid column, pairs of
+        // output rows between the same grid rows), and a side smaller than the grid
+        float[] grid = random(new SplittableRandom(side), 1 + 64 * 64);
+        ImageGeometry g = ImageGeometry.stretched(side, side, 64, 64);
+        float[] out = new float[side * side];
+        AttentionKernels.upsampleBilinear(grid, 1, g, out);
+        BilinearReference.assertPerPixel(out, grid, 1, g);
     }
 
     @Test

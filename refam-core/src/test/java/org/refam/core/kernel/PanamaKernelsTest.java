@@ -166,6 +166,28 @@ class PanamaKernelsTest {
         }
     }
 
+    @Test
+    void columnStatisticsMatchScalarAcrossBlocksAndWindows() {
+        SplittableRandom rnd = new SplittableRandom(29);
+        // rows over several float windows (256 rows) and cache blocks with a remainder; rows exactly one vector long,
+        // a few vectors long with and without a tail, an odd number of full chunks, a single row
+        int[][] shapes = {{600, 40}, {257, 32}, {1, 17}, {300, 16}, {3, 48}, {70, 63}, {513, 129}};
+        for (int[] shape : shapes) {
+            int rows = shape[0];
+            int cols = shape[1];
+            float[] m = random(rnd, 5 + rows * cols + 3, 0, 1);
+            double[][] a = {new double[cols], random(rnd, cols), new double[cols]};
+            double[][] b = {new double[cols], a[1].clone(), new double[cols]};
+            vector.columnStatistics(m, 5, rows, cols, a[0], a[1], a[2]);
+            scalar.columnStatistics(m, 5, rows, cols, b[0], b[1], b[2]);
+            assertClose(a[0], b[0], rows);
+            assertClose(a[1], b[1], rows);
+            assertClose(a[2], b[2], rows * cols);
+            // the shares of a row sum to 1, so all shares sum to the number of rows
+            assertThat(Arrays.stream(a[2]).sum()).isCloseTo(rows, org.assertj.core.data.Offset.offset(1e-3 * rows));
+        }
+    }
+
     private static double[] random(SplittableRandom rnd, int n) {
         double[] a = new double[n];
         for (int i = 0; i < n; i++) {
@@ -266,6 +288,18 @@ class PanamaKernelsTest {
             }
             assertThat(b).containsExactly(perPixel);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1001, 1024, 16, 37})
+    void upsamplingTheLatentGridIsThePerPixelInterpolationToTheBit(int side) {
+        // through the facade (the vector kernels here): 64 x 64 stretched over the image, runs of 15 to 16 pixels
+        // along x, pairs of rows, and images narrower than a vector or than the grid
+        float[] grid = random(new SplittableRandom(side), 2 + 64 * 64, -1, 1);
+        org.refam.api.ImageGeometry g = org.refam.api.ImageGeometry.stretched(side, side + 3, 64, 64);
+        float[] out = new float[side * (side + 3)];
+        AttentionKernels.upsampleBilinear(grid, 2, g, out);
+        BilinearReference.assertPerPixel(out, grid, 2, g);
     }
 
     @ParameterizedTest
