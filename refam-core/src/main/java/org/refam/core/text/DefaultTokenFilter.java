@@ -17,8 +17,8 @@ import org.refam.api.TokenizedPrompt;
 /**
  * The default {@link TokenFilter} (method.md section 2, step 7): drops padding, special tokens (end of
  * sequence, a lone {@code ▁}), magnet tokens, detected sinks, punctuation and English stop words
- * ({@link StopWords}) and the words of a relation's anchor; optionally keeps only the referring noun phrase. Each rule can be switched off, which is
- * how the ablation table is produced.
+ * ({@link StopWords}) and the words of a relation's anchor; optionally keeps only the referring noun phrase. Each
+ * rule can be switched off, which is how the ablation table is produced.
  *
  * <p>The first rule that applies names the reason, in this order: padding, special, magnet, sink, punctuation,
  * stop word, outside the noun phrase, relation anchor.
@@ -28,9 +28,10 @@ import org.refam.api.TokenizedPrompt;
  * and relative pronouns), e.g. "the red circle | above the green star". Off by default.
  *
  * <p>Anchor filtering (a heuristic, on by default: on the RefShapes development split it lifted relational
- * expressions from 32% to 49% point accuracy and changed no other kind; docs/results.md) keeps the words that locate the target itself and drops
- * those of another object the expression locates it by. The words after the head noun phrase are split into
- * clauses, one at each preposition or relative pronoun ({@link #CLAUSE_OPENERS} less the {@link #LOCATION_WORDS});
+ * expressions from 32% to 49% point accuracy and changed no other kind; docs/pipeline.md) keeps the words that
+ * locate the target itself and drops those of another object the expression locates it by. The words after the
+ * head noun phrase are split into clauses, one at each preposition or relative pronoun ({@link #CLAUSE_OPENERS}
+ * less the {@link #LOCATION_WORDS});
  * a clause that names an object (a content word that is not a location word) is the anchor of a relation and is
  * dropped with its preposition ("the triangle | above the green star"), and so is a location clause followed by
  * one that opens with "of" ("the red diamond | to the right of the green diamond") and a bare connector before an
@@ -46,12 +47,6 @@ public final class DefaultTokenFilter implements TokenFilter {
             "above", "below", "under", "over", "behind", "beside", "between", "left", "right", "that", "which",
             "who", "whose", "from", "by", "inside", "outside", "around");
 
-    private final boolean dropStopWords;
-    private final boolean dropPunctuation;
-    private final boolean dropSpecial;
-    private final boolean dropPadding;
-    private final boolean dropMagnets;
-    private final boolean dropSinks;
     /**
      * Words that name a place in the image rather than an object; a clause made of them locates the target (anchor
      * filtering keeps it).
@@ -60,6 +55,12 @@ public final class DefaultTokenFilter implements TokenFilter {
             "middle", "upper", "lower", "corner", "side", "front", "back", "leftmost", "rightmost", "topmost",
             "bottommost");
 
+    private final boolean dropStopWords;
+    private final boolean dropPunctuation;
+    private final boolean dropSpecial;
+    private final boolean dropPadding;
+    private final boolean dropMagnets;
+    private final boolean dropSinks;
     private final boolean nounPhraseOnly;
     private final boolean dropAnchors;
     private final Set<String> stopWords;
