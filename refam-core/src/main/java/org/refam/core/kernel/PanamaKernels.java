@@ -59,6 +59,9 @@ final class PanamaKernels implements KernelSupport {
      * see the pair blend of the upsampling.
      */
     private static final int ALIGNED_INDEX = 4;
+    /** Per-thread scratch of {@link #columnStatistics}, so that the sink statistics allocate nothing per call. */
+    private static final ThreadLocal<StatisticsScratch> STATISTICS_SCRATCH =
+            ThreadLocal.withInitial(StatisticsScratch::new);
     /** Destination floats of one block of the head mean (16 KiB, half a first-level data cache). */
     private static final int HEAD_MEAN_BLOCK_FLOATS = 4096;
 
@@ -319,16 +322,17 @@ final class PanamaKernels implements KernelSupport {
         int rem = cols - full * step;
         int chunks = full + (rem > 0 ? 1 : 0);
         int stride = chunks * step;
-        float[] tailWeights = new float[step];
-        Arrays.fill(tailWeights, step - rem, step, 1f);
-        float[] ones = new float[step];
-        Arrays.fill(ones, 1f);
-        float[] partial = new float[3 * stride];
         int block = Math.max(1, Integer.highestOneBit(Math.min(STATISTICS_ROWS, STATISTICS_BLOCK_FLOATS / cols)));
-        float[] inverse = new float[block];
+        StatisticsScratch scratch = STATISTICS_SCRATCH.get().ensure(step, 3 * stride, block);
+        float[] tailWeights = scratch.tailWeights;
+        Arrays.fill(tailWeights, 0, step - rem, 0f);
+        Arrays.fill(tailWeights, step - rem, step, 1f);
+        float[] ones = scratch.ones;
+        float[] partial = scratch.partial;
+        float[] inverse = scratch.inverse;
         for (int r0 = 0; r0 < rows; r0 += STATISTICS_ROWS) {
             int r1 = Math.min(rows, r0 + STATISTICS_ROWS);
-            Arrays.fill(partial, 0f);
+            Arrays.fill(partial, 0, 3 * stride, 0f);
             for (int b0 = r0; b0 < r1; b0 += block) {
                 int n = Math.min(block, r1 - b0);
                 int base = offset + b0 * cols;
@@ -707,5 +711,28 @@ final class PanamaKernels implements KernelSupport {
             }
         }
         return -1;
+    }
+
+    /** Buffers of the column statistics, grown on demand and never shrunk (a few KiB per thread). */
+    private static final class StatisticsScratch {
+        float[] tailWeights = new float[0];
+        float[] ones = new float[0];
+        float[] partial = new float[0];
+        float[] inverse = new float[0];
+
+        StatisticsScratch ensure(int step, int partialLength, int rows) {
+            if (ones.length < step) {
+                tailWeights = new float[step];
+                ones = new float[step];
+                Arrays.fill(ones, 1f);
+            }
+            if (partial.length < partialLength) {
+                partial = new float[partialLength];
+            }
+            if (inverse.length < rows) {
+                inverse = new float[rows];
+            }
+            return this;
+        }
     }
 }
